@@ -1,0 +1,226 @@
+/*
+ * esp_tls_client: an ESP-IDF-style client on esp_tls.h, used by `make demo` and by the
+ * interop tests. It prints key=value lines that the tests check.
+ *
+ *   esp_tls_client --host H --port P [options]     or     --url https://H:P/path
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esp_log.h"
+#include "esp_tls.h"
+
+typedef struct {
+    const char *host, *url, *send, *expect, *common_name;
+    int port;
+    esp_tls_cfg_t cfg;
+    const char *alpn[4];
+    char alpn_buf[128];
+    char *ca, *cert, *key;
+    size_t ca_len, cert_len, key_len;
+    bool global_ca, no_nul;
+} client_opts_t;
+
+static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = calloc(1, (size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    bool pem = strstr((char *)buf, "-----BEGIN") != NULL;
+    *len = (size_t)size + ((pem && add_nul) ? 1 : 0);
+    return buf;
+}
+
+static void split_alpn(client_opts_t *o, const char *list)
+{
+    snprintf(o->alpn_buf, sizeof(o->alpn_buf), "%s", list);
+    int n = 0;
+    for (char *tok = strtok(o->alpn_buf, ","); tok && n < 3; tok = strtok(NULL, ",")) {
+        o->alpn[n++] = tok;
+    }
+    o->alpn[n] = NULL;
+    o->cfg.alpn_protos = o->alpn;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: esp_tls_client (--host H --port P | --url URL) [--ca F] [--global-ca F]\n"
+            "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
+            "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
+            "  [--send TEXT] [--expect TEXT] [--debug]\n");
+    exit(2);
+}
+
+static void parse_args(int argc, char **argv, client_opts_t *o)
+{
+    static const struct option opts[] = {
+        {"host", 1, 0, 'h'},   {"port", 1, 0, 'p'},      {"url", 1, 0, 'u'},
+        {"ca", 1, 0, 'c'},     {"global-ca", 1, 0, 'g'}, {"cert", 1, 0, 'C'},
+        {"key", 1, 0, 'K'},    {"key-pass", 1, 0, 'P'},  {"tls12", 0, 0, '2'},
+        {"tls13", 0, 0, '3'},  {"alpn", 1, 0, 'a'},      {"common-name", 1, 0, 'n'},
+        {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},  {"no-nul", 0, 0, 'z'},
+        {"plain", 0, 0, 'T'},  {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
+        {"debug", 0, 0, 'd'},  {0, 0, 0, 0},
+    };
+    const char *ca = NULL, *cert = NULL, *key = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': o->host = optarg; break;
+        case 'p': o->port = (int)strtol(optarg, NULL, 10); break;
+        case 'u': o->url = optarg; break;
+        case 'c': ca = optarg; break;
+        case 'g': ca = optarg; o->global_ca = true; break;
+        case 'C': cert = optarg; break;
+        case 'K': key = optarg; break;
+        case 'P':
+            o->cfg.clientkey_password = (const unsigned char *)optarg;
+            o->cfg.clientkey_password_len = (unsigned)strlen(optarg);
+            break;
+        case '2': o->cfg.tls_version = ESP_TLS_VER_TLS_1_2; break;
+        case '3': o->cfg.tls_version = ESP_TLS_VER_TLS_1_3; break;
+        case 'a': split_alpn(o, optarg); break;
+        case 'n': o->cfg.common_name = optarg; break;
+        case 's': o->cfg.skip_common_name = true; break;
+        case 't': o->cfg.timeout_ms = (int)strtol(optarg, NULL, 10); break;
+        case 'z': o->no_nul = true; break;
+        case 'T': o->cfg.is_plain_tcp = true; break;
+        case 'S': o->send = optarg; break;
+        case 'e': o->expect = optarg; break;
+        case 'd': esp_log_level_set("*", ESP_LOG_DEBUG); break;
+        default: usage();
+        }
+    }
+    if (!o->url && !o->host) {
+        usage();
+    }
+    if (ca) {
+        o->ca = (char *)read_file(ca, &o->ca_len, !o->no_nul);
+    }
+    if (cert) {
+        o->cert = (char *)read_file(cert, &o->cert_len, !o->no_nul);
+    }
+    if (key) {
+        o->key = (char *)read_file(key, &o->key_len, !o->no_nul);
+    }
+}
+
+static int configure(client_opts_t *o)
+{
+    if (o->ca && o->global_ca) {
+        esp_err_t rc = esp_tls_set_global_ca_store((unsigned char *)o->ca, (unsigned)o->ca_len);
+        printf("global_ca_store=%s\n", esp_err_to_name(rc));
+        o->cfg.use_global_ca_store = true;
+    } else if (o->ca) {
+        o->cfg.cacert_buf = (unsigned char *)o->ca;
+        o->cfg.cacert_bytes = (unsigned)o->ca_len;
+    }
+    o->cfg.clientcert_buf = (unsigned char *)o->cert;
+    o->cfg.clientcert_bytes = (unsigned)o->cert_len;
+    o->cfg.clientkey_buf = (unsigned char *)o->key;
+    o->cfg.clientkey_bytes = (unsigned)o->key_len;
+    return 0;
+}
+
+static void print_errors(esp_tls_t *tls)
+{
+    esp_tls_error_handle_t h = NULL;
+    int sys = 0, code = 0, flags = 0;
+    esp_tls_get_error_handle(tls, &h);
+    esp_tls_get_and_clear_error_type(h, ESP_TLS_ERR_TYPE_SYSTEM, &sys);
+    esp_err_t last = esp_tls_get_and_clear_last_error(h, &code, &flags);
+    printf("last_error=0x%x (%s)\ntls_code=0x%x\ntls_flags=0x%x\nerrno=%d\n", (unsigned)last,
+           esp_err_to_name(last), (unsigned)code, (unsigned)flags, sys);
+}
+
+static void print_session(esp_tls_t *tls)
+{
+    mbedtls_ssl_context *ssl = esp_tls_get_ssl_context(tls);
+    if (!ssl) {
+        printf("version=plain-tcp\n");
+        return;
+    }
+    const char *alpn = mbedtls_ssl_get_alpn_protocol(ssl);
+    printf("version=%s\nciphersuite=%s\nalpn=%s\n", mbedtls_ssl_get_version(ssl),
+           mbedtls_ssl_get_ciphersuite(ssl), alpn ? alpn : "none");
+    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(ssl);
+    for (int depth = 0; peer; peer = peer->next, depth++) {
+        char name[256];
+        mbedtls_x509_dn_gets(name, sizeof(name), &peer->subject);
+        printf("peer_cert[%d]=%s\n", depth, name);
+    }
+}
+
+/* Send o->send and read until o->expect is seen or the peer closes. */
+static int exchange(client_opts_t *o, esp_tls_t *tls)
+{
+    if (o->send) {
+        ssize_t n = esp_tls_conn_write(tls, o->send, strlen(o->send));
+        printf("written=%zd\n", n);
+        if (n < 0) {
+            return 1;
+        }
+    }
+    if (!o->expect) {
+        return 0;
+    }
+    char buf[4096];
+    size_t used = 0;
+    while (used < sizeof(buf) - 1) {
+        ssize_t n = esp_tls_conn_read(tls, buf + used, sizeof(buf) - 1 - used);
+        if (n <= 0) {
+            printf("read_result=%zd\n", n);
+            break;
+        }
+        used += (size_t)n;
+        buf[used] = '\0';
+        if (strstr(buf, o->expect)) {
+            printf("expect=found\n");
+            return 0;
+        }
+    }
+    printf("expect=missing\n");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    client_opts_t o = {0};
+    parse_args(argc, argv, &o);
+    configure(&o);
+    esp_tls_t *tls = esp_tls_init();
+    if (!tls) {
+        return 1;
+    }
+    int rc = o.url ? esp_tls_conn_http_new_sync(o.url, &o.cfg, tls)
+                   : esp_tls_conn_new_sync(o.host, (int)strlen(o.host), o.port, &o.cfg, tls);
+    printf("result=%d\n", rc);
+    int status = 1;
+    if (rc == 1) {
+        print_session(tls);
+        status = exchange(&o, tls);
+    }
+    print_errors(tls);
+    esp_tls_conn_destroy(tls);
+    if (o.global_ca) {
+        esp_tls_free_global_ca_store();
+    }
+    free(o.ca);
+    free(o.cert);
+    free(o.key);
+    return status;
+}

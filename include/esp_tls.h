@@ -1,0 +1,302 @@
+/**
+ * @file esp_tls.h
+ * @brief ESP-TLS: one call opens a verified TLS (or plain TCP) connection.
+ *
+ * Source compatible with ESP-IDF's esp_tls.h (v5.5 line, Mbed TLS 3.6). Deviations from
+ * ESP-IDF are listed in docs/COMPAT.md. Configuration structures must be zero-initialised;
+ * the buffers they point to are not copied and must stay valid while a connection is
+ * opened (and, for ALPN, ciphersuites, PSK and keep-alive, for the whole connection).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "esp_err.h"
+#include "esp_tls_errors.h"
+#include "sdkconfig.h"
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ifreq;
+
+/** Connection state, as driven by esp_tls_conn_new_sync()/esp_tls_conn_new_async(). */
+typedef enum esp_tls_conn_state {
+    ESP_TLS_INIT = 0,   /**< Nothing done yet */
+    ESP_TLS_CONNECTING, /**< TCP connection in progress */
+    ESP_TLS_HANDSHAKE,  /**< TLS handshake in progress */
+    ESP_TLS_FAIL,       /**< Failed; destroy the handle */
+    ESP_TLS_DONE,       /**< Connected */
+} esp_tls_conn_state_t;
+
+/** Role of a handle. */
+typedef enum esp_tls_role {
+    ESP_TLS_CLIENT = 0,
+    ESP_TLS_SERVER,
+} esp_tls_role_t;
+
+/** Address family filter for name resolution. */
+typedef enum esp_tls_addr_family {
+    ESP_TLS_AF_UNSPEC = 0, /**< IPv4 or IPv6, in the resolver's order */
+    ESP_TLS_AF_INET,       /**< IPv4 only */
+    ESP_TLS_AF_INET6,      /**< IPv6 only */
+} esp_tls_addr_family_t;
+
+/** TLS protocol version to negotiate. Nothing older than TLS 1.2 is ever negotiated. */
+typedef enum {
+    ESP_TLS_VER_ANY = 0,          /**< TLS 1.2 or 1.3, the newest both sides support */
+    ESP_TLS_VER_TLS_1_2 = 0x1,    /**< TLS 1.2 only */
+    ESP_TLS_VER_TLS_1_3 = 0x2,    /**< TLS 1.3 only */
+    ESP_TLS_VER_TLS_MAX,          /**< Sentinel, not a version */
+} esp_tls_proto_ver_t;
+
+/** Dynamic buffer strategy (only with CONFIG_MBEDTLS_DYNAMIC_BUFFER). */
+typedef enum {
+    ESP_TLS_DYN_BUF_RX_STATIC = 1, /**< Keep the RX buffer once the handshake is done */
+    ESP_TLS_DYN_BUF_STRATEGY_MAX,  /**< Sentinel */
+} esp_tls_dyn_buf_strategy_t;
+
+/** ECDSA curve of the hardware peripheral (hardware only; unsupported on a host). */
+typedef enum {
+    ESP_TLS_ECDSA_CURVE_SECP256R1 = 0,
+    ESP_TLS_ECDSA_CURVE_MAX,
+} esp_tls_ecdsa_curve_t;
+
+/** Pre-shared key and identity. Must stay valid for the connection. */
+typedef struct psk_key_hint {
+    const uint8_t *key; /**< Binary key */
+    size_t key_size;    /**< Key length in bytes */
+    const char *hint;   /**< NUL-terminated identity */
+} psk_hint_key_t;
+
+/** TCP keep-alive settings (layout shared with esp_transport_keep_alive_t). */
+typedef struct tls_keep_alive_cfg {
+    bool keep_alive_enable;  /**< Enable SO_KEEPALIVE */
+    int keep_alive_idle;     /**< Idle time before the first probe (s) */
+    int keep_alive_interval; /**< Interval between probes (s) */
+    int keep_alive_count;    /**< Probes before the connection is dropped */
+} tls_keep_alive_cfg_t;
+
+/** Opaque connection handle. */
+typedef struct esp_tls esp_tls_t;
+
+/** Client configuration. Zero-initialise, then set what you need. */
+typedef struct esp_tls_cfg {
+    /** NULL-terminated list of NUL-terminated ALPN names, e.g. {"h2", "http/1.1", NULL} */
+    const char **alpn_protos;
+
+    union {
+        const unsigned char *cacert_buf;     /**< CA certificate(s): PEM chain or one DER */
+        const unsigned char *cacert_pem_buf; /**< Legacy alias of cacert_buf */
+    };
+    union {
+        unsigned int cacert_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int cacert_pem_bytes; /**< Legacy alias of cacert_bytes */
+    };
+    union {
+        const unsigned char *clientcert_buf;     /**< Client certificate (PEM or DER) */
+        const unsigned char *clientcert_pem_buf; /**< Legacy alias */
+    };
+    union {
+        unsigned int clientcert_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int clientcert_pem_bytes; /**< Legacy alias */
+    };
+    union {
+        const unsigned char *clientkey_buf;     /**< Client private key (PEM or DER) */
+        const unsigned char *clientkey_pem_buf; /**< Legacy alias */
+    };
+    union {
+        unsigned int clientkey_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int clientkey_pem_bytes; /**< Legacy alias */
+    };
+    const unsigned char *clientkey_password; /**< Passphrase of an encrypted key */
+    unsigned int clientkey_password_len;     /**< Passphrase length (no NUL) */
+
+    bool use_ecdsa_peripheral;        /**< Hardware only: ESP_FAIL on a host */
+    uint8_t ecdsa_key_efuse_blk;      /**< Hardware only */
+    uint8_t ecdsa_key_efuse_blk_high; /**< Hardware only */
+    esp_tls_ecdsa_curve_t ecdsa_curve; /**< Hardware only */
+
+    bool non_block;          /**< Non-blocking socket for connect, handshake and I/O */
+    bool use_secure_element; /**< Hardware only: ESP_FAIL on a host */
+
+    /**
+     * Network timeout in ms: socket send/receive timeout, connect bound and the deadline of
+     * esp_tls_conn_new_sync(). 0 or negative means the 10 s default (see docs/COMPAT.md).
+     */
+    int timeout_ms;
+
+    bool use_global_ca_store; /**< Verify with the global CA store */
+    const char *common_name;  /**< Name for SNI and certificate check instead of the host */
+    bool skip_common_name;    /**< Skip the name check (also sends no SNI) */
+
+    tls_keep_alive_cfg_t *keep_alive_cfg; /**< TCP keep-alive, or NULL */
+    const psk_hint_key_t *psk_hint_key;   /**< PSK (needs CONFIG_ESP_TLS_PSK_VERIFICATION) */
+
+    /** Certificate bundle attach function, usually esp_crt_bundle_attach */
+    esp_err_t (*crt_bundle_attach)(void *conf);
+
+    void *ds_data;        /**< Hardware only: ESP_FAIL on a host */
+    bool is_plain_tcp;    /**< No TLS: a plain TCP connection */
+    struct ifreq *if_name; /**< Bind to this interface (SO_BINDTODEVICE), or NULL */
+
+    esp_tls_addr_family_t addr_family; /**< Address family for name resolution */
+    const int *ciphersuites_list;      /**< Zero-terminated IANA ciphersuite IDs, or NULL */
+    esp_tls_proto_ver_t tls_version;   /**< Version to negotiate */
+#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
+    esp_tls_dyn_buf_strategy_t esp_tls_dyn_buf_strategy; /**< Dynamic buffer strategy */
+#endif
+} esp_tls_cfg_t;
+
+/**
+ * @brief Allocate a connection handle.
+ * @return the handle, or NULL when out of memory
+ */
+esp_tls_t *esp_tls_init(void);
+
+/**
+ * @brief Open a connection and block until it is established, fails, or times out.
+ *
+ * @param hostname  host name or address; need not be NUL-terminated
+ * @param hostlen   length of @p hostname (at most 253)
+ * @param port      1..65535
+ * @param cfg       configuration
+ * @param tls       handle from esp_tls_init()
+ * @return 1 connected; 0 the cfg->timeout_ms deadline expired (ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
+ *         captured); -1 bad arguments or failure (the cause is captured in the error tracker)
+ */
+int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp_tls_cfg_t *cfg,
+                          esp_tls_t *tls);
+
+/**
+ * @brief Like esp_tls_conn_new_sync(), with host and port taken from a URL.
+ *
+ * The port defaults to 443 for https and 80 for http. Path, query and user info are ignored.
+ * @return as esp_tls_conn_new_sync(); -1 for NULL arguments or a malformed URL
+ */
+int esp_tls_conn_http_new_sync(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls);
+
+/**
+ * @brief Advance a connection one step without blocking (with cfg->non_block).
+ * @return 1 connected; 0 in progress, call again when the socket is ready; -1 failed
+ */
+int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const esp_tls_cfg_t *cfg,
+                           esp_tls_t *tls);
+
+/** @brief URL form of esp_tls_conn_new_async(). */
+int esp_tls_conn_http_new_async(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls);
+
+/**
+ * @brief Deprecated: allocate a handle and connect to a URL.
+ * @return the connected handle, or NULL (the handle is destroyed on failure)
+ */
+esp_tls_t *esp_tls_conn_http_new(const char *url, const esp_tls_cfg_t *cfg)
+    __attribute__((deprecated("use esp_tls_init() and esp_tls_conn_http_new_sync()")));
+
+/**
+ * @brief Write application data.
+ * @return bytes written (fewer than @p datalen only with non_block); ESP_TLS_ERR_SSL_WANT_READ or
+ *         _WANT_WRITE; another negative Mbed TLS code on failure (captured); -1 if @p tls or
+ *         @p data is NULL or the handle is not connected. Plain TCP: send()'s result.
+ */
+ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen);
+
+/**
+ * @brief Read application data.
+ * @return bytes read; 0 when the peer closed the connection; ESP_TLS_ERR_SSL_WANT_READ or
+ *         _WANT_WRITE; another negative Mbed TLS code on failure (captured); -1 if @p tls is
+ *         NULL, @p data is NULL with a non-zero length, or the handle is not connected.
+ *         Plain TCP: recv()'s result.
+ */
+ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen);
+
+/**
+ * @brief Close the connection (closing its socket) and free the handle.
+ * @return 0, or close()'s result; -1 for NULL
+ */
+int esp_tls_conn_destroy(esp_tls_t *tls);
+
+/**
+ * @brief Decrypted bytes that are buffered and can be read without touching the socket.
+ * @return the count (0 for plain TCP); -1 for NULL
+ */
+ssize_t esp_tls_get_bytes_avail(esp_tls_t *tls);
+
+/** @brief The socket of the connection (-1 if none). ESP_ERR_INVALID_ARG on NULL. */
+esp_err_t esp_tls_get_conn_sockfd(esp_tls_t *tls, int *sockfd);
+
+/** @brief Replace the recorded socket. ESP_ERR_INVALID_ARG for NULL or a negative fd. */
+esp_err_t esp_tls_set_conn_sockfd(esp_tls_t *tls, int sockfd);
+
+/** @brief The connection state. ESP_ERR_INVALID_ARG on NULL. */
+esp_err_t esp_tls_get_conn_state(esp_tls_t *tls, esp_tls_conn_state_t *conn_state);
+
+/** @brief Set the connection state. ESP_ERR_INVALID_ARG for NULL or a state out of range. */
+esp_err_t esp_tls_set_conn_state(esp_tls_t *tls, esp_tls_conn_state_t conn_state);
+
+/** @brief The backend context (an mbedtls_ssl_context *), or NULL for NULL. */
+void *esp_tls_get_ssl_context(esp_tls_t *tls);
+
+/**
+ * @brief Create the global CA store if it does not exist yet.
+ * @return ESP_OK, or ESP_ERR_NO_MEM
+ */
+esp_err_t esp_tls_init_global_ca_store(void);
+
+/**
+ * @brief Parse certificates and append them to the global CA store (created if needed).
+ *
+ * @param cacert_pem_buf    PEM (length includes the NUL) or one DER certificate
+ * @param cacert_pem_bytes  length
+ * @return ESP_OK; ESP_ERR_MBEDTLS_CERT_PARTLY_OK if some certificates failed (the good ones
+ *         are kept); ESP_FAIL if parsing failed (the whole store is freed) or with
+ *         CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT; ESP_ERR_INVALID_ARG for NULL or zero length.
+ */
+esp_err_t esp_tls_set_global_ca_store(const unsigned char *cacert_pem_buf,
+                                      const unsigned int cacert_pem_bytes);
+
+/**
+ * @brief The global CA store, or NULL if none.
+ *
+ * The pointer stays valid until esp_tls_free_global_ca_store().
+ */
+mbedtls_x509_crt *esp_tls_get_global_ca_store(void);
+
+/**
+ * @brief Free the global CA store. Connections opened with it keep working (see COMPAT.md).
+ */
+void esp_tls_free_global_ca_store(void);
+
+/** @brief The ciphersuites Mbed TLS supports, zero-terminated. */
+const int *esp_tls_get_ciphersuites_list(void);
+
+/**
+ * @brief The error tracker of a connection.
+ * @return ESP_OK; ESP_ERR_INVALID_ARG if either argument is NULL
+ */
+esp_err_t esp_tls_get_error_handle(esp_tls_t *tls, esp_tls_error_handle_t *error_handle);
+
+/**
+ * @brief Open only the TCP connection (blocking, bounded by cfg->timeout_ms).
+ *
+ * @param cfg           may be NULL: no socket options, 10 s bound, socket left non-blocking
+ * @param error_handle  tracker storage followed by an int errno slot (see esp_tls_errors.h);
+ *                      the errno slot is written, the ESP slot is left to the caller
+ * @param sockfd        out: the connected socket
+ * @return ESP_OK or an ESP_ERR_ESP_TLS_* code; ESP_ERR_INVALID_ARG if @p sockfd or
+ *         @p error_handle is NULL, or the host or port is invalid
+ */
+esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
+                                    const esp_tls_cfg_t *cfg, esp_tls_error_handle_t error_handle,
+                                    int *sockfd);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, if any are missing.
+# As root it runs apt-get; otherwise it prints the exact command and stops.
+set -eu
+
+PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev \
+dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "bootstrap: missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: run this, then try again:"
+    echo "  sudo apt-get update && sudo apt-get install -y$missing"
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# One update per machine is enough; redo it only if the package lists are missing.
+if [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial -e auxfiles)" ]; then
+    apt-get update -q
+fi
+apt-get install -y -q --no-install-recommends $missing || {
+    apt-get update -q && apt-get install -y -q --no-install-recommends $missing
+}

@@ -1,0 +1,136 @@
+/*
+ * Certificate and key parsing with diagnostics that say what is wrong with the buffer
+ * (the FAQ's "certificate parse failure" and the -0x2180 of a PEM length without its NUL).
+ */
+#include <string.h>
+
+#include "esp_log.h"
+#include "mbedtls/error.h"
+#include "mbedtls/pk.h"
+#include "mbedtls_backend.h"
+
+static const char *TAG = "esp-tls-mbedtls";
+
+static bool looks_like_pem(const unsigned char *buf, size_t len)
+{
+    static const char marker[] = "-----BEGIN ";
+    size_t mlen = sizeof(marker) - 1;
+    for (size_t i = 0; i + mlen <= len; i++) {
+        if (memcmp(buf + i, marker, mlen) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* DER: a SEQUENCE whose encoded length does not cover exactly @p len bytes. */
+static bool der_length_mismatch(const unsigned char *buf, size_t len)
+{
+    if (len < 4 || buf[0] != 0x30) {
+        return false;
+    }
+    size_t body, hdr;
+    if (buf[1] < 0x80) {
+        body = buf[1];
+        hdr = 2;
+    } else if (buf[1] == 0x81) {
+        body = buf[2];
+        hdr = 3;
+    } else if (buf[1] == 0x82) {
+        body = ((size_t)buf[2] << 8) | buf[3];
+        hdr = 4;
+    } else {
+        return false;
+    }
+    return hdr + body != len;
+}
+
+/* Log the most likely cause of a parse failure of @p buf. */
+static void explain_buffer(const char *what, const unsigned char *buf, size_t len)
+{
+    if (looks_like_pem(buf, len) && buf[len - 1] != '\0') {
+        ESP_LOGE(TAG, "%s: PEM data must end with a NUL byte counted in its length; "
+                      "pass strlen(pem) + 1 (or sizeof of the array)", what);
+    } else if (looks_like_pem(buf, len)) {
+        ESP_LOGE(TAG, "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
+                      "and line breaks)", what);
+    } else if (der_length_mismatch(buf, len)) {
+        ESP_LOGE(TAG, "%s: DER data of %zu bytes does not match its own length field "
+                      "(a DER buffer needs its exact length, without +1)", what, len);
+    } else if (buf[0] != 0x30) {
+        ESP_LOGE(TAG, "%s: the data is neither PEM nor DER (first byte 0x%02x)", what, buf[0]);
+    }
+}
+
+int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
+                              const char *what)
+{
+    if (buf == NULL || len == 0) {
+        ESP_LOGE(TAG, "%s: empty buffer", what);
+        return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+    }
+    int ret = mbedtls_x509_crt_parse(crt, buf, len);
+    if (ret < 0) {
+        char msg[128];
+        ESP_LOGE(TAG, "%s: mbedtls_x509_crt_parse returned -0x%04X (%s)", what, (unsigned)-ret,
+                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
+        explain_buffer(what, buf, len);
+    } else if (ret > 0) {
+        ESP_LOGW(TAG, "%s: %d certificate(s) could not be parsed and were skipped", what, ret);
+    }
+    return ret;
+}
+
+static void explain_key_error(int ret)
+{
+    if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+        ESP_LOGE(TAG, "client key: the key is encrypted; set clientkey_password");
+    } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+        ESP_LOGE(TAG, "client key: wrong password for the encrypted key");
+    }
+}
+
+static esp_err_t parse_key(esp_tls_t *tls, const unsigned char *key, size_t key_len,
+                           const unsigned char *pwd, size_t pwd_len)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng,
+                                   NULL);
+    if (ret != 0) {
+        char msg[128];
+        ESP_LOGE(TAG, "client key: mbedtls_pk_parse_key returned -0x%04X (%s)", (unsigned)-ret,
+                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
+        explain_key_error(ret);
+        explain_buffer("client key", key, key_len);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED;
+    }
+    return ESP_OK;
+}
+
+esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, size_t cert_len,
+                                    const unsigned char *key, size_t key_len,
+                                    const unsigned char *pwd, size_t pwd_len)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = esp_tls_mbedtls_parse_crt(&p->own_cert, cert, cert_len, "client certificate");
+    if (ret < 0) {
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    }
+    ESP_GUARD(parse_key(tls, key, key_len, pwd, pwd_len));
+    ret = mbedtls_pk_check_pair(&p->own_cert.pk, &p->own_key, esp_tls_mbedtls_rng, NULL);
+    if (ret != 0) {
+        ESP_LOGE(TAG, "client key does not match the client certificate's public key "
+                      "(-0x%04X): check that both files belong together", (unsigned)-ret);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+    }
+    ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own_cert, &p->own_key);
+    if (ret != 0) {
+        ESP_LOGE(TAG, "mbedtls_ssl_conf_own_cert returned -0x%04X", (unsigned)-ret);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+    }
+    return ESP_OK;
+}

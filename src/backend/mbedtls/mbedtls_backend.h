@@ -1,0 +1,60 @@
+/*
+ * Mbed TLS backend: per-connection state and the pieces of the config translator.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "../backend.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+
+/** A reference-counted global CA store (ca_store.c). */
+typedef struct esp_tls_ca_store esp_tls_ca_store_t;
+
+typedef struct {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt cacert;       /* from cfg->cacert_buf */
+    esp_tls_ca_store_t *global_ca; /* reference on the global store, or NULL */
+    mbedtls_x509_crt own_cert;
+    mbedtls_pk_context own_key;
+    bool verify_with_ca; /* a CA-based verification option is configured */
+} esp_tls_mbedtls_t;
+
+static inline esp_tls_mbedtls_t *esp_tls_mbedtls(esp_tls_t *tls)
+{
+    return (esp_tls_mbedtls_t *)tls->priv;
+}
+
+/* rng.c: the kernel's CSPRNG, and PSA initialisation */
+int esp_tls_mbedtls_rng(void *ctx, unsigned char *out, size_t len);
+esp_err_t esp_tls_mbedtls_psa_init(void) ESP_MUST_CHECK;
+
+/* credentials.c: parsing with diagnostics that name the cause */
+int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
+                              const char *what);
+esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, size_t cert_len,
+                                    const unsigned char *key, size_t key_len,
+                                    const unsigned char *pwd, size_t pwd_len) ESP_MUST_CHECK;
+
+/* client_config.c */
+esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t hostlen,
+                                        const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
+esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ver_t ver,
+                                      bool strict) ESP_MUST_CHECK;
+
+/* verify.c */
+esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
+void esp_tls_mbedtls_report_verify(esp_tls_t *tls);
+void esp_tls_mbedtls_log_chain(const char *title, const mbedtls_x509_crt *crt);
+
+/* ca_store.c */
+esp_tls_ca_store_t *esp_tls_ca_store_acquire(void);
+void esp_tls_ca_store_release(esp_tls_ca_store_t *store);
+mbedtls_x509_crt *esp_tls_ca_store_chain(esp_tls_ca_store_t *store);
+
+/* debug.c */
+void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf);
+const char *esp_tls_mbedtls_strerror(int code, char *buf, size_t len);

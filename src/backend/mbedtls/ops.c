@@ -1,0 +1,183 @@
+/*
+ * Mbed TLS backend ops: create, handshake, read, write, destroy (reference §6.4-§6.7).
+ */
+#include <stdlib.h>
+
+#include "../../core/bio.h"
+#include "esp_log.h"
+#include "mbedtls/error.h"
+#include "mbedtls/net_sockets.h"
+#include "mbedtls_backend.h"
+
+static const char *TAG = "esp-tls-mbedtls";
+
+static void mb_destroy(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    if (p == NULL) {
+        return;
+    }
+    mbedtls_ssl_free(&p->ssl);
+    mbedtls_ssl_config_free(&p->conf);
+    mbedtls_x509_crt_free(&p->cacert);
+    mbedtls_x509_crt_free(&p->own_cert);
+    mbedtls_pk_free(&p->own_key);
+    if (p->global_ca) {
+        esp_tls_ca_store_release(p->global_ca);
+    }
+    free(p);
+    tls->priv = NULL;
+}
+
+static esp_err_t mb_client_create(esp_tls_t *tls, const char *host, size_t hostlen,
+                                  const esp_tls_cfg_t *cfg)
+{
+    ESP_GUARD(esp_tls_mbedtls_psa_init());
+    esp_tls_mbedtls_t *p = calloc(1, sizeof(*p));
+    ESP_ENSURE_LOG(p != NULL, ESP_ERR_NO_MEM, "no memory for the TLS context");
+    tls->priv = p;
+    mbedtls_ssl_init(&p->ssl);
+    mbedtls_ssl_config_init(&p->conf);
+    mbedtls_x509_crt_init(&p->cacert);
+    mbedtls_x509_crt_init(&p->own_cert);
+    mbedtls_pk_init(&p->own_key);
+    esp_err_t rc = esp_tls_mbedtls_client_config(tls, host, hostlen, cfg);
+    if (rc != ESP_OK) {
+        mb_destroy(tls);
+        return rc;
+    }
+    mbedtls_ssl_set_bio(&p->ssl, tls, esp_tls_bio_send, esp_tls_bio_recv, NULL);
+    return ESP_OK;
+}
+
+static bool is_want(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+/* The likely cause of a handshake error, for the log. */
+static const char *handshake_hint(int ret)
+{
+    switch (ret) {
+    case MBEDTLS_ERR_SSL_INVALID_RECORD:
+        return "a record was malformed or larger than MBEDTLS_SSL_IN_CONTENT_LEN (keep it at "
+               "16384), or the peer is not speaking TLS";
+    case MBEDTLS_ERR_SSL_CONN_EOF:
+    case MBEDTLS_ERR_NET_CONN_RESET:
+        return "the peer closed the connection during the handshake (it may require a "
+               "client certificate, or reject our versions or ciphersuites)";
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+        return "the peer sent a fatal alert (certificate, version or cipher mismatch; "
+               "enable CONFIG_MBEDTLS_DEBUG for the alert)";
+    case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+        return "no common version, ciphersuite or key exchange with the peer";
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+        return "the server's certificate failed verification (see the flags)";
+    case MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED:
+        return "the server asked for a client certificate and key";
+    case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+        return "the peer does not support the requested TLS version";
+    default:
+        return NULL;
+    }
+}
+
+static int mb_handshake(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = mbedtls_ssl_handshake(&p->ssl);
+    if (ret == 0) {
+        ESP_LOGD(TAG, "handshake done: %s, %s", mbedtls_ssl_get_version(&p->ssl),
+                 mbedtls_ssl_get_ciphersuite(&p->ssl));
+        return 0;
+    }
+    if (is_want(ret)) {
+        return ret;
+    }
+    char msg[128];
+    const char *hint = handshake_hint(ret);
+    ESP_LOGE(TAG, "mbedtls_ssl_handshake returned -0x%04X (%s)%s%s", (unsigned)-ret,
+             esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)), hint ? ": " : "", hint ? hint : "");
+    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED);
+    esp_tls_mbedtls_report_verify(tls);
+    return ret;
+}
+
+static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret;
+    do {
+        /* TLS 1.3 tickets arrive after the handshake; they are consumed here. */
+        ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen);
+    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    if (ret >= 0) {
+        return ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+        return 0;
+    }
+    if (!is_want(ret)) {
+        char msg[128];
+        ESP_LOGE(TAG, "read error: -0x%04X (%s)", (unsigned)-ret,
+                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_READ_FAILED);
+    }
+    return ret;
+}
+
+static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    size_t written = 0;
+    while (written < datalen) {
+        size_t chunk = datalen - written;
+        int max = mbedtls_ssl_get_max_out_record_payload(&p->ssl);
+        if (max > 0 && chunk > (size_t)max) {
+            chunk = (size_t)max;
+        }
+        int ret = mbedtls_ssl_write(&p->ssl, (const unsigned char *)data + written, chunk);
+        if (ret > 0) {
+            written += (size_t)ret;
+            continue;
+        }
+        if (ret == 0 || is_want(ret)) {
+            return written > 0 ? (ssize_t)written : ret;
+        }
+        char msg[128];
+        ESP_LOGE(TAG, "write error: -0x%04X (%s)", (unsigned)-ret,
+                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_WRITE_FAILED);
+        return ret;
+    }
+    return (ssize_t)written;
+}
+
+static ssize_t mb_bytes_avail(esp_tls_t *tls)
+{
+    return (ssize_t)mbedtls_ssl_get_bytes_avail(&esp_tls_mbedtls(tls)->ssl);
+}
+
+static void *mb_ssl_context(esp_tls_t *tls)
+{
+    return &esp_tls_mbedtls(tls)->ssl;
+}
+
+const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
+    .name = "mbedtls",
+    .client_create = mb_client_create,
+    .handshake = mb_handshake,
+    .read = mb_read,
+    .write = mb_write,
+    .bytes_avail = mb_bytes_avail,
+    .ssl_context = mb_ssl_context,
+    .destroy = mb_destroy,
+};
+
+const int *esp_tls_get_ciphersuites_list(void)
+{
+    return mbedtls_ssl_list_ciphersuites();
+}

@@ -1,0 +1,143 @@
+/*
+ * Server verification for a client: the first configured option wins (reference §6.5):
+ * bundle, global CA store, CA buffer; otherwise the insecure skip option or an error.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "esp_log.h"
+#include "mbedtls/error.h"
+#include "mbedtls_backend.h"
+
+static const char *TAG = "esp-tls-mbedtls";
+
+static esp_err_t use_bundle(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+#if CONFIG_MBEDTLS_CERTIFICATE_BUNDLE
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    (void)cfg->crt_bundle_attach(&p->conf); /* ESP-IDF ignores its result too */
+    p->verify_with_ca = true;
+    return ESP_OK;
+#else
+    (void)tls;
+    (void)cfg;
+    ESP_LOGE(TAG, "crt_bundle_attach is set but CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is off "
+                  "(menuconfig: Component config -> mbedTLS -> Certificate Bundle)");
+    return ESP_ERR_INVALID_STATE;
+#endif
+}
+
+static esp_err_t use_global_store(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    p->global_ca = esp_tls_ca_store_acquire();
+    ESP_ENSURE_LOG(p->global_ca != NULL, ESP_ERR_INVALID_STATE,
+                   "use_global_ca_store is set but the global CA store was never created; call "
+                   "esp_tls_set_global_ca_store() first");
+    mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&p->conf, esp_tls_ca_store_chain(p->global_ca), NULL);
+    p->verify_with_ca = true;
+    return ESP_OK;
+}
+
+static esp_err_t use_cacert(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = esp_tls_mbedtls_parse_crt(&p->cacert, cfg->cacert_buf, cfg->cacert_bytes,
+                                        "CA certificate");
+    if (ret < 0) {
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    }
+    mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&p->conf, &p->cacert, NULL);
+    p->verify_with_ca = true;
+    return ESP_OK;
+}
+
+static esp_err_t no_verification(esp_tls_t *tls)
+{
+#if CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY
+    ESP_LOGW(TAG, "the server's certificate is NOT verified "
+                  "(CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY); never use this in production");
+    mbedtls_ssl_conf_authmode(&esp_tls_mbedtls(tls)->conf, MBEDTLS_SSL_VERIFY_NONE);
+    return ESP_OK;
+#else
+    (void)tls;
+    ESP_LOGE(TAG, "No server verification option set in esp_tls_cfg_t structure: set "
+                  "cacert_buf, use_global_ca_store or crt_bundle_attach (to skip verification "
+                  "for tests only, enable Component config -> ESP-TLS -> Allow potentially "
+                  "insecure options -> Skip server certificate verification by default)");
+    return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+#endif
+}
+
+/* Logs each certificate of the peer's chain as Mbed TLS verifies it (debug level), so the
+ * chain is visible also when verification fails (the FAQ's chain comparison). */
+static int log_chain_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    (void)ctx;
+    if (esp_log_level_get(TAG) >= ESP_LOG_DEBUG) {
+        char info[1024];
+        int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
+        ESP_LOGD(TAG, "peer chain depth %d, verify flags 0x%x:\n%s", depth, (unsigned)*flags,
+                 n > 0 ? info : "    (unprintable)");
+    }
+    return 0;
+}
+
+esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, log_chain_cb, NULL);
+    if (cfg->crt_bundle_attach != NULL) {
+        return use_bundle(tls, cfg);
+    }
+    if (cfg->use_global_ca_store) {
+        return use_global_store(tls);
+    }
+    if (cfg->cacert_buf != NULL) {
+        return use_cacert(tls, cfg);
+    }
+    return no_verification(tls);
+}
+
+void esp_tls_mbedtls_log_chain(const char *title, const mbedtls_x509_crt *crt)
+{
+    if (esp_log_level_get(TAG) < ESP_LOG_DEBUG) {
+        return;
+    }
+    char info[1024];
+    for (int depth = 0; crt != NULL && crt->raw.p != NULL; crt = crt->next, depth++) {
+        int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
+        ESP_LOGD(TAG, "%s #%d:\n%s", title, depth, n > 0 ? info : "    (unprintable)");
+    }
+}
+
+void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    uint32_t flags = mbedtls_ssl_get_verify_result(&p->ssl);
+    if (!p->verify_with_ca || flags == 0 || flags == UINT32_MAX) {
+        return;
+    }
+    /* Taken from the verify result, not the peer certificate, which Mbed TLS 3 has not
+     * stored yet when verification fails (reference §14.1). */
+    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS, (int)flags);
+    char info[512];
+    int n = mbedtls_x509_crt_verify_info(info, sizeof(info), "  ! ", flags);
+    ESP_LOGE(TAG, "Failed to verify peer certificate! flags 0x%x:\n%s", (unsigned)flags,
+             n > 0 ? info : "");
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        ESP_LOGE(TAG, "the certificate is for another name: connect with the name it holds, "
+                      "set common_name to it, or (IP brokers) set skip_common_name");
+    }
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+        ESP_LOGE(TAG, "no configured CA issued this chain: configure the root CA of the "
+                      "server's chain (enable debug logs to see the chain)");
+    }
+    if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
+        ESP_LOGE(TAG, "a certificate is outside its validity period: check the server's "
+                      "certificate and this machine's clock");
+    }
+}

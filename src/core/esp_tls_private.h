@@ -1,0 +1,68 @@
+/*
+ * Private definition of struct esp_tls, shared by the core and the backends.
+ */
+#pragma once
+
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "esp_tls.h"
+#include "guard.h"
+
+/** Tracker storage: the public slots followed by the hidden errno slot (ESP-IDF layout). */
+typedef struct {
+    esp_tls_last_error_t parent;
+    int sock_errno;
+} esp_tls_error_storage_t;
+
+/** What the connection waits for before the next step can make progress. */
+typedef enum {
+    ESP_TLS_WAIT_NONE = 0,
+    ESP_TLS_WAIT_READ,
+    ESP_TLS_WAIT_WRITE,
+} esp_tls_wait_t;
+
+struct esp_tls_backend_ops;
+
+/** A connect in progress over a list of resolved addresses (core/tcp.c). */
+typedef struct {
+    struct addrinfo *list; /* owned */
+    struct addrinfo *next; /* next address to try */
+    int fd;                /* socket of the current attempt, -1 if none */
+    int last_errno;        /* errno of the last failed attempt */
+} esp_tls_tcp_attempt_t;
+
+struct esp_tls {
+    esp_tls_error_storage_t err; /* error tracker, embedded: no separate allocation */
+    int sockfd;
+    esp_tls_conn_state_t conn_state;
+    esp_tls_role_t role;
+    esp_tls_wait_t wait;
+    bool is_tls;
+    bool non_block;
+    int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
+    esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
+    const struct esp_tls_backend_ops *ops;
+    void *priv;                   /* backend state */
+};
+
+/* Error tracker (error.c) */
+void esp_tls_capture(esp_tls_error_handle_t h, esp_tls_error_type_t type, int code);
+static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
+{
+    return &tls->err.parent;
+}
+
+/* Monotonic clock (port/time.c) */
+int64_t esp_tls_time_ms(void);
+uint64_t esp_tls_get_platform_time(void);
+
+/* Default network timeout when cfg->timeout_ms is 0 or negative */
+#define ESP_TLS_DEFAULT_CONN_TIMEOUT_MS 10000
+#define ESP_TLS_MAX_HOSTNAME_LEN 253
+
+static inline int esp_tls_effective_timeout(const esp_tls_cfg_t *cfg)
+{
+    return (cfg && cfg->timeout_ms > 0) ? cfg->timeout_ms : ESP_TLS_DEFAULT_CONN_TIMEOUT_MS;
+}

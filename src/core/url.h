@@ -1,0 +1,21 @@
+/*
+ * URL splitting for esp_tls_conn_http_new_*: scheme, host and port only.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "esp_err.h"
+#include "guard.h"
+
+typedef struct {
+    const char *host; /* points into the URL; IPv6 brackets excluded */
+    size_t host_len;
+    int port; /* explicit port, else 443 for https, 80 for http */
+} esp_tls_url_t;
+
+/**
+ * Split @p url ("scheme://[user@]host[:port][/path][?query][#fragment]").
+ * @return ESP_OK, or ESP_ERR_INVALID_ARG for a malformed URL (a reason is logged).
+ */
+esp_err_t esp_tls_url_parse(const char *url, esp_tls_url_t *out) ESP_MUST_CHECK;
