@@ -11,6 +11,7 @@
 
 #include "esp_log.h"
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 
 typedef struct {
     const char *host, *url, *send, *expect, *common_name;
@@ -202,6 +203,7 @@ int main(int argc, char **argv)
     client_opts_t o = {0};
     parse_args(argc, argv, &o);
     configure(&o);
+    esp_tls_reset_mem_peak();
     esp_tls_t *tls = esp_tls_init();
     if (!tls) {
         return 1;
@@ -214,6 +216,10 @@ int main(int argc, char **argv)
         print_session(tls);
         status = exchange(&o, tls);
     }
+    esp_tls_mem_stats_t mem;
+    esp_tls_get_mem_stats(&mem);
+    printf("heap_peak=%zu\nheap_in_use=%zu\nheap_allocations=%zu\n", mem.peak_bytes,
+           mem.current_bytes, mem.allocations);
     print_errors(tls);
     esp_tls_conn_destroy(tls);
     if (o.global_ca) {

@@ -11,6 +11,7 @@
 
 #include "../backend/backend.h"
 #include "esp_log.h"
+#include "../mem/mem.h"
 #include "esp_tls_private.h"
 #include "tcp.h"
 #include "url.h"
@@ -19,7 +20,7 @@ static const char *TAG = "esp-tls";
 
 esp_tls_t *esp_tls_init(void)
 {
-    esp_tls_t *tls = calloc(1, sizeof(*tls));
+    esp_tls_t *tls = esp_tls_mem_calloc(1, sizeof(*tls));
     if (tls == NULL) {
         return NULL;
     }
@@ -293,7 +294,7 @@ int esp_tls_conn_destroy(esp_tls_t *tls)
         rc = close(tls->sockfd);
     }
     esp_tls_tcp_release(&tls->tcp);
-    free(tls);
+    esp_tls_mem_free(tls);
     return rc;
 }
 

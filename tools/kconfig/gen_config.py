@@ -296,6 +296,7 @@ def mbedtls_overrides(v):
     # Always: esp-tls handles are used from several threads.
     flag("MBEDTLS_THREADING_C", True, "always on in esp-tls for POSIX (used from threads)")
     flag("MBEDTLS_THREADING_PTHREAD", True, "always on in esp-tls for POSIX (used from threads)")
+    flag("MBEDTLS_PLATFORM_MEMORY", True, "always on: esp-tls counts Mbed TLS allocations (src/mem)")
     return ov
 
 

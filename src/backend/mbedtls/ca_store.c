@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "esp_log.h"
+#include "../../mem/mem.h"
 #include "mbedtls_backend.h"
 #include "sdkconfig.h"
 
@@ -24,7 +25,7 @@ static void unref_locked(esp_tls_ca_store_t *store)
 {
     if (store != NULL && --store->refs == 0) {
         mbedtls_x509_crt_free(&store->crt);
-        free(store);
+        esp_tls_mem_free(store);
     }
 }
 
@@ -33,7 +34,7 @@ static esp_err_t create_locked(void)
     if (s_store != NULL) {
         return ESP_OK;
     }
-    s_store = calloc(1, sizeof(*s_store));
+    s_store = esp_tls_mem_calloc(1, sizeof(*s_store));
     ESP_ENSURE(s_store != NULL, ESP_ERR_NO_MEM);
     mbedtls_x509_crt_init(&s_store->crt);
     s_store->refs = 1;

@@ -5,6 +5,7 @@
 
 #include "../../core/bio.h"
 #include "esp_log.h"
+#include "../../mem/mem.h"
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls_backend.h"
@@ -25,7 +26,7 @@ static void mb_destroy(esp_tls_t *tls)
     if (p->global_ca) {
         esp_tls_ca_store_release(p->global_ca);
     }
-    free(p);
+    esp_tls_mem_free(p);
     tls->priv = NULL;
 }
 
@@ -33,7 +34,7 @@ static esp_err_t mb_client_create(esp_tls_t *tls, const char *host, size_t hostl
                                   const esp_tls_cfg_t *cfg)
 {
     ESP_GUARD(esp_tls_mbedtls_psa_init());
-    esp_tls_mbedtls_t *p = calloc(1, sizeof(*p));
+    esp_tls_mbedtls_t *p = esp_tls_mem_calloc(1, sizeof(*p));
     ESP_ENSURE_LOG(p != NULL, ESP_ERR_NO_MEM, "no memory for the TLS context");
     tls->priv = p;
     mbedtls_ssl_init(&p->ssl);

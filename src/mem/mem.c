@@ -1,0 +1,74 @@
+/*
+ * Counting allocator. Each block carries a 16-byte header with its size, so that free()
+ * can subtract it; 16 keeps the caller's memory aligned like malloc's.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "esp_tls_ext.h"
+#include "mbedtls/platform.h"
+#include "mem.h"
+
+#define MEM_HDR 16
+
+static atomic_size_t s_current;
+static atomic_size_t s_peak;
+static atomic_size_t s_allocs;
+
+static void raise_peak(size_t now)
+{
+    size_t peak = atomic_load(&s_peak);
+    while (now > peak && !atomic_compare_exchange_weak(&s_peak, &peak, now)) {
+    }
+}
+
+void *esp_tls_mem_calloc(size_t n, size_t size)
+{
+    if (n != 0 && size > (SIZE_MAX - MEM_HDR) / n) {
+        return NULL;
+    }
+    size_t bytes = n * size;
+    unsigned char *block = calloc(1, bytes + MEM_HDR);
+    if (block == NULL) {
+        return NULL;
+    }
+    *(size_t *)block = bytes;
+    atomic_fetch_add(&s_allocs, 1);
+    raise_peak(atomic_fetch_add(&s_current, bytes) + bytes);
+    return block + MEM_HDR;
+}
+
+void esp_tls_mem_free(void *ptr)
+{
+    if (ptr == NULL) {
+        return;
+    }
+    unsigned char *block = (unsigned char *)ptr - MEM_HDR;
+    atomic_fetch_sub(&s_current, *(size_t *)block);
+    free(block);
+}
+
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+/* Installed before main(): every Mbed TLS block must come from the same allocator that
+ * frees it, including blocks of calls made before the first esp_tls_init(). */
+__attribute__((constructor)) static void install(void)
+{
+    mbedtls_platform_set_calloc_free(esp_tls_mem_calloc, esp_tls_mem_free);
+}
+#endif
+
+void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats)
+{
+    if (stats == NULL) {
+        return;
+    }
+    stats->current_bytes = atomic_load(&s_current);
+    stats->peak_bytes = atomic_load(&s_peak);
+    stats->allocations = atomic_load(&s_allocs);
+}
+
+void esp_tls_reset_mem_peak(void)
+{
+    atomic_store(&s_peak, atomic_load(&s_current));
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# `make test`: every test, three ways.
+#   1. the release build: unit + interop tests (ctest)
+#   2. an ASan+UBSan build of the library, tests and client: the same ctest run
+#   3. Valgrind over the unit tests and an interop subset of the release build: a leak or
+#      memory error fails the run
+set -eu
+cd "$(dirname "$0")/.."
+JOBS=$(nproc)
+fail=0
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "release build: unit and interop tests"
+ctest --test-dir build/release --output-on-failure -j"$JOBS" || fail=1
+
+step "ASan + UBSan build"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_SANITIZE=address,undefined \
+    -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
+cmake --build build/asan -j"$JOBS" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build/asan --output-on-failure -j"$JOBS" || fail=1
+
+step "insecure configuration (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY)"
+cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/insecure/sdkconfig" \
+    -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/tests/sdkconfig.insecure" >/dev/null
+cmake --build build/insecure -j"$JOBS" >/dev/null
+ctest --test-dir build/insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
+
+step "Valgrind: unit tests and interop subset, zero leaks"
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
+for t in $(find build/release/tests/unit -type f -perm -u+x -name 'test_*' | sort); do
+    echo "valgrind $t"
+    $VG "$t" >/dev/null || { echo "FAILED under valgrind: $t"; fail=1; }
+done
+ESP_TLS_WRAP="$VG" ctest --test-dir build/release --output-on-failure -L valgrind || fail=1
+
+if [ "$fail" -ne 0 ]; then
+    step "FAILED"
+    exit 1
+fi
+step "all tests passed"
