@@ -12,6 +12,16 @@
 extern "C" {
 #endif
 
+/**
+ * @brief What a connection in progress waits for, so that a poll() loop watches the right event.
+ *
+ * Call after esp_tls_conn_new_async() returned 0 (or a read/write returned WANT_READ/WRITE).
+ * @param fd      out: the socket to poll (-1 if none)
+ * @param events  out: POLLIN or POLLOUT (0 if nothing is awaited)
+ * @return ESP_OK, or ESP_ERR_INVALID_ARG for NULL arguments
+ */
+esp_err_t esp_tls_get_poll_target(esp_tls_t *tls, int *fd, short *events);
+
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. */
 typedef struct {
     size_t current_bytes; /**< Bytes allocated now */

@@ -5,6 +5,7 @@
  *   esp_tls_client --host H --port P [options]     or     --url https://H:P/path
  */
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ typedef struct {
     char alpn_buf[128];
     char *ca, *cert, *key;
     size_t ca_len, cert_len, key_len;
-    bool global_ca, no_nul;
+    bool global_ca, no_nul, async;
 } client_opts_t;
 
 static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
@@ -62,7 +63,7 @@ static void usage(void)
             "usage: esp_tls_client (--host H --port P | --url URL) [--ca F] [--global-ca F]\n"
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
-            "  [--send TEXT] [--expect TEXT] [--debug]\n");
+            "  [--send TEXT] [--expect TEXT] [--debug] [--async]\n");
     exit(2);
 }
 
@@ -75,7 +76,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"tls13", 0, 0, '3'},  {"alpn", 1, 0, 'a'},      {"common-name", 1, 0, 'n'},
         {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},  {"no-nul", 0, 0, 'z'},
         {"plain", 0, 0, 'T'},  {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
-        {"debug", 0, 0, 'd'},  {0, 0, 0, 0},
+        {"debug", 0, 0, 'd'},  {"async", 0, 0, 'A'},     {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
     int c;
@@ -103,6 +104,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'S': o->send = optarg; break;
         case 'e': o->expect = optarg; break;
         case 'd': esp_log_level_set("*", ESP_LOG_DEBUG); break;
+        case 'A': o->async = true; o->cfg.non_block = true; break;
         default: usage();
         }
     }
@@ -166,6 +168,22 @@ static void print_session(esp_tls_t *tls)
     }
 }
 
+/* With non_block, reads return WANT_READ: wait for the socket, but drain buffered bytes first. */
+static ssize_t read_some(esp_tls_t *tls, char *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = esp_tls_conn_read(tls, buf, len);
+        if (n != ESP_TLS_ERR_SSL_WANT_READ && n != ESP_TLS_ERR_SSL_WANT_WRITE) {
+            return n;
+        }
+        struct pollfd p = {.fd = -1};
+        esp_tls_get_poll_target(tls, &p.fd, &p.events);
+        if (poll(&p, 1, 5000) <= 0) {
+            return n;
+        }
+    }
+}
+
 /* Send o->send and read until o->expect is seen or the peer closes. */
 static int exchange(client_opts_t *o, esp_tls_t *tls)
 {
@@ -182,7 +200,7 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
     char buf[4096];
     size_t used = 0;
     while (used < sizeof(buf) - 1) {
-        ssize_t n = esp_tls_conn_read(tls, buf + used, sizeof(buf) - 1 - used);
+        ssize_t n = read_some(tls, buf + used, sizeof(buf) - 1 - used);
         if (n <= 0) {
             printf("read_result=%zd\n", n);
             break;
@@ -198,6 +216,21 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
     return 1;
 }
 
+/* esp_tls_conn_new_async() driven by poll() on what the connection waits for. */
+static int connect_async(client_opts_t *o, esp_tls_t *tls)
+{
+    int rc, steps = 0;
+    while ((rc = esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, tls)) ==
+           0) {
+        struct pollfd p = {.fd = -1};
+        esp_tls_get_poll_target(tls, &p.fd, &p.events);
+        poll(&p, 1, 1000);
+        steps++;
+    }
+    printf("async_steps=%d\n", steps);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     client_opts_t o = {0};
@@ -208,8 +241,9 @@ int main(int argc, char **argv)
     if (!tls) {
         return 1;
     }
-    int rc = o.url ? esp_tls_conn_http_new_sync(o.url, &o.cfg, tls)
-                   : esp_tls_conn_new_sync(o.host, (int)strlen(o.host), o.port, &o.cfg, tls);
+    int rc = o.url     ? esp_tls_conn_http_new_sync(o.url, &o.cfg, tls)
+             : o.async ? connect_async(&o, tls)
+                       : esp_tls_conn_new_sync(o.host, (int)strlen(o.host), o.port, &o.cfg, tls);
     printf("result=%d\n", rc);
     int status = 1;
     if (rc == 1) {

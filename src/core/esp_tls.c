@@ -4,6 +4,7 @@
  * function; the connection records what it waits for so that callers poll the right event.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 
 #include "../backend/backend.h"
 #include "esp_log.h"
+#include "esp_tls_ext.h"
 #include "../mem/mem.h"
 #include "esp_tls_private.h"
 #include "tcp.h"
@@ -350,5 +352,13 @@ esp_err_t esp_tls_get_error_handle(esp_tls_t *tls, esp_tls_error_handle_t *error
 {
     ESP_ENSURE(tls && error_handle, ESP_ERR_INVALID_ARG);
     *error_handle = esp_tls_err(tls);
+    return ESP_OK;
+}
+
+esp_err_t esp_tls_get_poll_target(esp_tls_t *tls, int *fd, short *events)
+{
+    ESP_ENSURE(tls && fd && events, ESP_ERR_INVALID_ARG);
+    *fd = current_fd(tls);
+    *events = tls->wait == ESP_TLS_WAIT_READ ? POLLIN : tls->wait == ESP_TLS_WAIT_WRITE ? POLLOUT : 0;
     return ESP_OK;
 }

@@ -56,6 +56,13 @@ static bool is_want(int ret)
     return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
+static void note_want(esp_tls_t *tls, int ret)
+{
+    if (is_want(ret)) {
+        tls->wait = ret == MBEDTLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
+    }
+}
+
 /* The likely cause of a handshake error, for the log. */
 static const char *handshake_hint(int ret)
 {
@@ -119,6 +126,7 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
         return 0;
     }
+    note_want(tls, ret);
     if (!is_want(ret)) {
         char msg[128];
         ESP_LOGE(TAG, "read error: -0x%04X (%s)", (unsigned)-ret,
@@ -145,6 +153,7 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
             continue;
         }
         if (ret == 0 || is_want(ret)) {
+            note_want(tls, ret);
             return written > 0 ? (ssize_t)written : ret;
         }
         char msg[128];
