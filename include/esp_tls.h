@@ -51,10 +51,10 @@ typedef enum esp_tls_addr_family {
 
 /** TLS protocol version to negotiate. Nothing older than TLS 1.2 is ever negotiated. */
 typedef enum {
-    ESP_TLS_VER_ANY = 0,          /**< TLS 1.2 or 1.3, the newest both sides support */
-    ESP_TLS_VER_TLS_1_2 = 0x1,    /**< TLS 1.2 only */
-    ESP_TLS_VER_TLS_1_3 = 0x2,    /**< TLS 1.3 only */
-    ESP_TLS_VER_TLS_MAX,          /**< Sentinel, not a version */
+    ESP_TLS_VER_ANY = 0,       /**< TLS 1.2 or 1.3, the newest both sides support */
+    ESP_TLS_VER_TLS_1_2 = 0x1, /**< TLS 1.2 only */
+    ESP_TLS_VER_TLS_1_3 = 0x2, /**< TLS 1.3 only */
+    ESP_TLS_VER_TLS_MAX,       /**< Sentinel, not a version */
 } esp_tls_proto_ver_t;
 
 /** Dynamic buffer strategy (only with CONFIG_MBEDTLS_DYNAMIC_BUFFER). */
@@ -119,9 +119,9 @@ typedef struct esp_tls_cfg {
     const unsigned char *clientkey_password; /**< Passphrase of an encrypted key */
     unsigned int clientkey_password_len;     /**< Passphrase length (no NUL) */
 
-    bool use_ecdsa_peripheral;        /**< Hardware only: ESP_FAIL on a host */
-    uint8_t ecdsa_key_efuse_blk;      /**< Hardware only */
-    uint8_t ecdsa_key_efuse_blk_high; /**< Hardware only */
+    bool use_ecdsa_peripheral;         /**< Hardware only: ESP_FAIL on a host */
+    uint8_t ecdsa_key_efuse_blk;       /**< Hardware only */
+    uint8_t ecdsa_key_efuse_blk_high;  /**< Hardware only */
     esp_tls_ecdsa_curve_t ecdsa_curve; /**< Hardware only */
 
     bool non_block;          /**< Non-blocking socket for connect, handshake and I/O */
@@ -143,8 +143,8 @@ typedef struct esp_tls_cfg {
     /** Certificate bundle attach function, usually esp_crt_bundle_attach */
     esp_err_t (*crt_bundle_attach)(void *conf);
 
-    void *ds_data;        /**< Hardware only: ESP_FAIL on a host */
-    bool is_plain_tcp;    /**< No TLS: a plain TCP connection */
+    void *ds_data;         /**< Hardware only: ESP_FAIL on a host */
+    bool is_plain_tcp;     /**< No TLS: a plain TCP connection */
     struct ifreq *if_name; /**< Bind to this interface (SO_BINDTODEVICE), or NULL */
 
     esp_tls_addr_family_t addr_family; /**< Address family for name resolution */

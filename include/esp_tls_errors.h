@@ -59,13 +59,13 @@ extern "C" {
 /** Which slot of the error tracker a code belongs to. */
 typedef enum {
     ESP_TLS_ERR_TYPE_UNKNOWN = 0,
-    ESP_TLS_ERR_TYPE_SYSTEM,              /**< errno */
-    ESP_TLS_ERR_TYPE_MBEDTLS,             /**< Mbed TLS error, stored as a positive number */
-    ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS,  /**< X.509 verification flags */
-    ESP_TLS_ERR_TYPE_ESP,                 /**< esp_err_t */
-    ESP_TLS_ERR_TYPE_WOLFSSL,             /**< wolfSSL error (never set here) */
-    ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS,  /**< wolfSSL flags (never set here) */
-    ESP_TLS_ERR_TYPE_MAX,                 /**< Last, not a type */
+    ESP_TLS_ERR_TYPE_SYSTEM,             /**< errno */
+    ESP_TLS_ERR_TYPE_MBEDTLS,            /**< Mbed TLS error, stored as a positive number */
+    ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS, /**< X.509 verification flags */
+    ESP_TLS_ERR_TYPE_ESP,                /**< esp_err_t */
+    ESP_TLS_ERR_TYPE_WOLFSSL,            /**< wolfSSL error (never set here) */
+    ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS, /**< wolfSSL flags (never set here) */
+    ESP_TLS_ERR_TYPE_MAX,                /**< Last, not a type */
 } esp_tls_error_type_t;
 
 /** The last errors of a connection, one slot per kind. */
@@ -99,8 +99,8 @@ esp_err_t esp_tls_get_and_clear_last_error(esp_tls_error_handle_t h, int *esp_tl
  * @return ESP_OK and the value in @p error_code; ESP_ERR_INVALID_ARG if @p h or
  *         @p error_code is NULL, or @p err_type is UNKNOWN or out of range.
  */
-esp_err_t esp_tls_get_and_clear_error_type(esp_tls_error_handle_t h,
-                                           esp_tls_error_type_t err_type, int *error_code);
+esp_err_t esp_tls_get_and_clear_error_type(esp_tls_error_handle_t h, esp_tls_error_type_t err_type,
+                                           int *error_code);
 
 #ifdef __cplusplus
 }

@@ -70,13 +70,13 @@ static void usage(void)
 static void parse_args(int argc, char **argv, client_opts_t *o)
 {
     static const struct option opts[] = {
-        {"host", 1, 0, 'h'},   {"port", 1, 0, 'p'},      {"url", 1, 0, 'u'},
-        {"ca", 1, 0, 'c'},     {"global-ca", 1, 0, 'g'}, {"cert", 1, 0, 'C'},
-        {"key", 1, 0, 'K'},    {"key-pass", 1, 0, 'P'},  {"tls12", 0, 0, '2'},
-        {"tls13", 0, 0, '3'},  {"alpn", 1, 0, 'a'},      {"common-name", 1, 0, 'n'},
-        {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},  {"no-nul", 0, 0, 'z'},
-        {"plain", 0, 0, 'T'},  {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
-        {"debug", 0, 0, 'd'},  {"async", 0, 0, 'A'},     {0, 0, 0, 0},
+        {"host", 1, 0, 'h'},    {"port", 1, 0, 'p'},      {"url", 1, 0, 'u'},
+        {"ca", 1, 0, 'c'},      {"global-ca", 1, 0, 'g'}, {"cert", 1, 0, 'C'},
+        {"key", 1, 0, 'K'},     {"key-pass", 1, 0, 'P'},  {"tls12", 0, 0, '2'},
+        {"tls13", 0, 0, '3'},   {"alpn", 1, 0, 'a'},      {"common-name", 1, 0, 'n'},
+        {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},   {"no-nul", 0, 0, 'z'},
+        {"plain", 0, 0, 'T'},   {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
+        {"debug", 0, 0, 'd'},   {"async", 0, 0, 'A'},     {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
     int c;
@@ -86,7 +86,10 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'p': o->port = (int)strtol(optarg, NULL, 10); break;
         case 'u': o->url = optarg; break;
         case 'c': ca = optarg; break;
-        case 'g': ca = optarg; o->global_ca = true; break;
+        case 'g':
+            ca = optarg;
+            o->global_ca = true;
+            break;
         case 'C': cert = optarg; break;
         case 'K': key = optarg; break;
         case 'P':
@@ -104,7 +107,10 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'S': o->send = optarg; break;
         case 'e': o->expect = optarg; break;
         case 'd': esp_log_level_set("*", ESP_LOG_DEBUG); break;
-        case 'A': o->async = true; o->cfg.non_block = true; break;
+        case 'A':
+            o->async = true;
+            o->cfg.non_block = true;
+            break;
         default: usage();
         }
     }

@@ -17,22 +17,13 @@ void esp_tls_capture(esp_tls_error_handle_t h, esp_tls_error_type_t type, int co
         return;
     }
     switch (type) {
-    case ESP_TLS_ERR_TYPE_ESP:
-        h->last_error = code;
-        break;
+    case ESP_TLS_ERR_TYPE_ESP: h->last_error = code; break;
     case ESP_TLS_ERR_TYPE_MBEDTLS:
-    case ESP_TLS_ERR_TYPE_WOLFSSL:
-        h->esp_tls_error_code = code;
-        break;
+    case ESP_TLS_ERR_TYPE_WOLFSSL: h->esp_tls_error_code = code; break;
     case ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS:
-    case ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS:
-        h->esp_tls_flags = code;
-        break;
-    case ESP_TLS_ERR_TYPE_SYSTEM:
-        storage_of(h)->sock_errno = code;
-        break;
-    default:
-        break;
+    case ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS: h->esp_tls_flags = code; break;
+    case ESP_TLS_ERR_TYPE_SYSTEM: storage_of(h)->sock_errno = code; break;
+    default: break;
     }
 }
 
@@ -56,23 +47,18 @@ esp_err_t esp_tls_get_and_clear_last_error(esp_tls_error_handle_t h, int *esp_tl
 static int *slot_of(esp_tls_error_handle_t h, esp_tls_error_type_t type)
 {
     switch (type) {
-    case ESP_TLS_ERR_TYPE_SYSTEM:
-        return &storage_of(h)->sock_errno;
+    case ESP_TLS_ERR_TYPE_SYSTEM: return &storage_of(h)->sock_errno;
     case ESP_TLS_ERR_TYPE_MBEDTLS:
-    case ESP_TLS_ERR_TYPE_WOLFSSL:
-        return &h->esp_tls_error_code;
+    case ESP_TLS_ERR_TYPE_WOLFSSL: return &h->esp_tls_error_code;
     case ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS:
-    case ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS:
-        return &h->esp_tls_flags;
-    case ESP_TLS_ERR_TYPE_ESP:
-        return &h->last_error;
-    default:
-        return NULL;
+    case ESP_TLS_ERR_TYPE_WOLFSSL_CERT_FLAGS: return &h->esp_tls_flags;
+    case ESP_TLS_ERR_TYPE_ESP: return &h->last_error;
+    default: return NULL;
     }
 }
 
-esp_err_t esp_tls_get_and_clear_error_type(esp_tls_error_handle_t h,
-                                           esp_tls_error_type_t err_type, int *error_code)
+esp_err_t esp_tls_get_and_clear_error_type(esp_tls_error_handle_t h, esp_tls_error_type_t err_type,
+                                           int *error_code)
 {
     if (h == NULL || error_code == NULL || err_type >= ESP_TLS_ERR_TYPE_MAX) {
         return ESP_ERR_INVALID_ARG;

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "../backend/backend.h"
+#include "../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
-#include "../mem/mem.h"
 #include "esp_tls_private.h"
 #include "tcp.h"
 #include "url.h"
@@ -62,8 +62,7 @@ static int step_init(esp_tls_t *tls, const char *host, int hostlen, int port,
     return 0;
 }
 
-static int step_connecting(esp_tls_t *tls, const char *host, int hostlen,
-                           const esp_tls_cfg_t *cfg)
+static int step_connecting(esp_tls_t *tls, const char *host, int hostlen, const esp_tls_cfg_t *cfg)
 {
     bool connected = false;
     esp_err_t rc = esp_tls_tcp_step(&tls->tcp, cfg, tls->is_tls, esp_tls_err(tls), &connected);
@@ -113,21 +112,11 @@ static int conn_step(esp_tls_t *tls, const char *host, int hostlen, int port,
     do {
         before = tls->conn_state;
         switch (tls->conn_state) {
-        case ESP_TLS_INIT:
-            rc = step_init(tls, host, hostlen, port, cfg);
-            break;
-        case ESP_TLS_CONNECTING:
-            rc = step_connecting(tls, host, hostlen, cfg);
-            break;
-        case ESP_TLS_HANDSHAKE:
-            rc = step_handshake(tls);
-            break;
-        case ESP_TLS_FAIL:
-            ESP_LOGE(TAG, "failed to open a new connection");
-            return -1;
-        default:
-            ESP_LOGE(TAG, "invalid esp-tls state %d", tls->conn_state);
-            return -1;
+        case ESP_TLS_INIT: rc = step_init(tls, host, hostlen, port, cfg); break;
+        case ESP_TLS_CONNECTING: rc = step_connecting(tls, host, hostlen, cfg); break;
+        case ESP_TLS_HANDSHAKE: rc = step_handshake(tls); break;
+        case ESP_TLS_FAIL: ESP_LOGE(TAG, "failed to open a new connection"); return -1;
+        default: ESP_LOGE(TAG, "invalid esp-tls state %d", tls->conn_state); return -1;
         }
     } while (rc == 0 && tls->conn_state != before);
     return rc;
@@ -202,8 +191,7 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
 }
 
 /* Parse @p url into host and port, capturing ESP_ERR_INVALID_ARG on failure. */
-static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls,
-                       esp_tls_url_t *u)
+static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls, esp_tls_url_t *u)
 {
     if (!url || !cfg || !tls) {
         ESP_LOGE(TAG, "invalid arguments: url=%p cfg=%p tls=%p", (void *)url, (void *)cfg,
@@ -254,8 +242,7 @@ esp_tls_t *esp_tls_conn_http_new(const char *url, const esp_tls_cfg_t *cfg)
 static bool connected(const esp_tls_t *tls)
 {
     if (tls->conn_state != ESP_TLS_DONE) {
-        ESP_LOGE(TAG, "read/write on a handle that is not connected (state %d)",
-                 tls->conn_state);
+        ESP_LOGE(TAG, "read/write on a handle that is not connected (state %d)", tls->conn_state);
         return false;
     }
     return true;
@@ -359,6 +346,8 @@ esp_err_t esp_tls_get_poll_target(esp_tls_t *tls, int *fd, short *events)
 {
     ESP_ENSURE(tls && fd && events, ESP_ERR_INVALID_ARG);
     *fd = current_fd(tls);
-    *events = tls->wait == ESP_TLS_WAIT_READ ? POLLIN : tls->wait == ESP_TLS_WAIT_WRITE ? POLLOUT : 0;
+    *events = tls->wait == ESP_TLS_WAIT_READ    ? POLLIN
+              : tls->wait == ESP_TLS_WAIT_WRITE ? POLLOUT
+                                                : 0;
     return ESP_OK;
 }

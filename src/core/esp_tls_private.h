@@ -41,10 +41,10 @@ struct esp_tls {
     esp_tls_wait_t wait;
     bool is_tls;
     bool non_block;
-    int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
-    esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
+    int64_t deadline_ms;       /* 0: none; else monotonic ms for the current connect */
+    esp_tls_tcp_attempt_t tcp; /* the TCP connect while in ESP_TLS_CONNECTING */
     const struct esp_tls_backend_ops *ops;
-    void *priv;                   /* backend state */
+    void *priv; /* backend state */
 };
 
 /* Error tracker (error.c) */

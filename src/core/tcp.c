@@ -27,8 +27,8 @@ esp_err_t esp_tls_tcp_check_target(const char *host, int hostlen, int port)
                    ESP_TLS_MAX_HOSTNAME_LEN);
     ESP_ENSURE_LOG(memchr(host, '\0', (size_t)hostlen) == NULL, ESP_ERR_INVALID_ARG,
                    "host name contains a NUL byte within hostlen=%d", hostlen);
-    ESP_ENSURE_LOG(port >= 1 && port <= 65535, ESP_ERR_INVALID_ARG,
-                   "port %d is outside 1..65535", port);
+    ESP_ENSURE_LOG(port >= 1 && port <= 65535, ESP_ERR_INVALID_ARG, "port %d is outside 1..65535",
+                   port);
     return ESP_OK;
 }
 
@@ -38,17 +38,14 @@ static int family_of(const esp_tls_cfg_t *cfg)
         return AF_UNSPEC;
     }
     switch (cfg->addr_family) {
-    case ESP_TLS_AF_INET:
-        return AF_INET;
-    case ESP_TLS_AF_INET6:
-        return AF_INET6;
-    default:
-        return AF_UNSPEC;
+    case ESP_TLS_AF_INET: return AF_INET;
+    case ESP_TLS_AF_INET6: return AF_INET6;
+    default: return AF_UNSPEC;
     }
 }
 
-esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen,
-                              int port, const esp_tls_cfg_t *cfg, esp_tls_error_handle_t err)
+esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen, int port,
+                              const esp_tls_cfg_t *cfg, esp_tls_error_handle_t err)
 {
     char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
     char service[8];
@@ -92,11 +89,10 @@ static esp_err_t set_keep_alive(int fd, const tls_keep_alive_cfg_t *ka)
     int on = 1;
     ESP_ENSURE(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == 0,
                ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED);
-    ESP_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &ka->keep_alive_idle,
-                          sizeof(int)) == 0,
+    ESP_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &ka->keep_alive_idle, sizeof(int)) == 0,
                ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED);
-    ESP_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &ka->keep_alive_interval,
-                          sizeof(int)) == 0,
+    ESP_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &ka->keep_alive_interval, sizeof(int)) ==
+                   0,
                ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED);
     ESP_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &ka->keep_alive_count, sizeof(int)) == 0,
                ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED);

@@ -9,7 +9,10 @@
 #include "esp_tls.h"
 #include "esp_tls_private.h"
 
-#define ESP_TLS_TCP_ATTEMPT_INIT {NULL, NULL, -1, 0}
+#define ESP_TLS_TCP_ATTEMPT_INIT                                                                   \
+    {                                                                                              \
+        NULL, NULL, -1, 0                                                                          \
+    }
 
 /**
  * Check host, length and port: ESP_ERR_INVALID_ARG with a log line for an empty host, a host
@@ -18,9 +21,8 @@
 esp_err_t esp_tls_tcp_check_target(const char *host, int hostlen, int port) ESP_MUST_CHECK;
 
 /** Resolve host:port into @p a (blocking getaddrinfo). */
-esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen,
-                              int port, const esp_tls_cfg_t *cfg,
-                              esp_tls_error_handle_t err) ESP_MUST_CHECK;
+esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen, int port,
+                              const esp_tls_cfg_t *cfg, esp_tls_error_handle_t err) ESP_MUST_CHECK;
 
 /**
  * Advance the connect without blocking: start an attempt on the next address, or check the

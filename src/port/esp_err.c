@@ -7,7 +7,10 @@
 #include "esp_log.h"
 #include "esp_tls_errors.h"
 
-#define ERR_ENTRY(code) {code, #code}
+#define ERR_ENTRY(code)                                                                            \
+    {                                                                                              \
+        code, #code                                                                                \
+    }
 
 typedef struct {
     esp_err_t code;

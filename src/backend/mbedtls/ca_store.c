@@ -6,8 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "esp_log.h"
 #include "../../mem/mem.h"
+#include "esp_log.h"
 #include "mbedtls_backend.h"
 #include "sdkconfig.h"
 

@@ -40,8 +40,7 @@ esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ve
     /* Nothing older than TLS 1.2, whatever the request. */
     mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
     switch (ver) {
-    case ESP_TLS_VER_ANY:
-        return ESP_OK;
+    case ESP_TLS_VER_ANY: return ESP_OK;
     case ESP_TLS_VER_TLS_1_2:
         mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
         return ESP_OK;
@@ -56,9 +55,7 @@ esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ve
         ESP_LOGW(TAG, "TLS 1.3 requested but not compiled in; using the defaults");
         return ESP_OK;
 #endif
-    default:
-        ESP_LOGE(TAG, "unknown tls_version %d", (int)ver);
-        return ESP_ERR_INVALID_ARG;
+    default: ESP_LOGE(TAG, "unknown tls_version %d", (int)ver); return ESP_ERR_INVALID_ARG;
     }
 }
 
@@ -70,8 +67,10 @@ static esp_err_t set_alpn(esp_tls_t *tls, const char **protos)
 #if defined(MBEDTLS_SSL_ALPN)
     int ret = mbedtls_ssl_conf_alpn_protocols(&esp_tls_mbedtls(tls)->conf, protos);
     if (ret != 0) {
-        ESP_LOGE(TAG, "mbedtls_ssl_conf_alpn_protocols returned -0x%04X (a name is empty or "
-                      "longer than 255 bytes?)", (unsigned)-ret);
+        ESP_LOGE(TAG,
+                 "mbedtls_ssl_conf_alpn_protocols returned -0x%04X (a name is empty or "
+                 "longer than 255 bytes?)",
+                 (unsigned)-ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_ALPN_PROTOCOLS_FAILED;
     }

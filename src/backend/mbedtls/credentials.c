@@ -49,14 +49,20 @@ static bool der_length_mismatch(const unsigned char *buf, size_t len)
 static void explain_buffer(const char *what, const unsigned char *buf, size_t len)
 {
     if (looks_like_pem(buf, len) && buf[len - 1] != '\0') {
-        ESP_LOGE(TAG, "%s: PEM data must end with a NUL byte counted in its length; "
-                      "pass strlen(pem) + 1 (or sizeof of the array)", what);
+        ESP_LOGE(TAG,
+                 "%s: PEM data must end with a NUL byte counted in its length; "
+                 "pass strlen(pem) + 1 (or sizeof of the array)",
+                 what);
     } else if (looks_like_pem(buf, len)) {
-        ESP_LOGE(TAG, "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
-                      "and line breaks)", what);
+        ESP_LOGE(TAG,
+                 "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
+                 "and line breaks)",
+                 what);
     } else if (der_length_mismatch(buf, len)) {
-        ESP_LOGE(TAG, "%s: DER data of %zu bytes does not match its own length field "
-                      "(a DER buffer needs its exact length, without +1)", what, len);
+        ESP_LOGE(TAG,
+                 "%s: DER data of %zu bytes does not match its own length field "
+                 "(a DER buffer needs its exact length, without +1)",
+                 what, len);
     } else if (buf[0] != 0x30) {
         ESP_LOGE(TAG, "%s: the data is neither PEM nor DER (first byte 0x%02x)", what, buf[0]);
     }
@@ -94,8 +100,8 @@ static esp_err_t parse_key(esp_tls_t *tls, const unsigned char *key, size_t key_
                            const unsigned char *pwd, size_t pwd_len)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng,
-                                   NULL);
+    int ret =
+        mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         char msg[128];
         ESP_LOGE(TAG, "client key: mbedtls_pk_parse_key returned -0x%04X (%s)", (unsigned)-ret,
@@ -121,8 +127,10 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, s
     ESP_GUARD(parse_key(tls, key, key_len, pwd, pwd_len));
     ret = mbedtls_pk_check_pair(&p->own_cert.pk, &p->own_key, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
-        ESP_LOGE(TAG, "client key does not match the client certificate's public key "
-                      "(-0x%04X): check that both files belong together", (unsigned)-ret);
+        ESP_LOGE(TAG,
+                 "client key does not match the client certificate's public key "
+                 "(-0x%04X): check that both files belong together",
+                 (unsigned)-ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
     }

@@ -19,10 +19,10 @@ static void debug_cb(void *ctx, int level, const char *file, int line, const cha
     if (len > 0 && msg[len - 1] == '\n') {
         len--;
     }
-    esp_log_level_t esp_level = level <= 1 ? ESP_LOG_WARN : level == 2 ? ESP_LOG_INFO
-                                                                         : ESP_LOG_DEBUG;
-    esp_log_write(esp_level, "mbedtls", "%s:%d %.*s", base ? base + 1 : file, line, (int)len,
-                  msg);
+    esp_log_level_t esp_level = level <= 1   ? ESP_LOG_WARN
+                                : level == 2 ? ESP_LOG_INFO
+                                             : ESP_LOG_DEBUG;
+    esp_log_write(esp_level, "mbedtls", "%s:%d %.*s", base ? base + 1 : file, line, (int)len, msg);
 }
 
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)

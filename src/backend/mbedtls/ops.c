@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "../../core/bio.h"
-#include "esp_log.h"
 #include "../../mem/mem.h"
+#include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls_backend.h"
@@ -85,8 +85,7 @@ static const char *handshake_hint(int ret)
         return "the server asked for a client certificate and key";
     case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
         return "the peer does not support the requested TLS version";
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 

@@ -44,8 +44,8 @@ static esp_err_t use_global_store(esp_tls_t *tls)
 static esp_err_t use_cacert(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = esp_tls_mbedtls_parse_crt(&p->cacert, cfg->cacert_buf, cfg->cacert_bytes,
-                                        "CA certificate");
+    int ret =
+        esp_tls_mbedtls_parse_crt(&p->cacert, cfg->cacert_buf, cfg->cacert_bytes, "CA certificate");
     if (ret < 0) {
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
