@@ -26,9 +26,8 @@ static esp_err_t set_hostname(esp_tls_t *tls, const char *host, size_t hostlen,
         ret = mbedtls_ssl_set_hostname(&p->ssl, name);
     }
     if (ret != 0) {
-        ESP_LOGE(TAG, "mbedtls_ssl_set_hostname returned -0x%04X", (unsigned)-ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_SSL_SET_HOSTNAME_FAILED;
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_set_hostname", ret,
+                                    ESP_ERR_MBEDTLS_SSL_SET_HOSTNAME_FAILED, NULL);
     }
     return ESP_OK;
 }
@@ -67,12 +66,9 @@ static esp_err_t set_alpn(esp_tls_t *tls, const char **protos)
 #if defined(MBEDTLS_SSL_ALPN)
     int ret = mbedtls_ssl_conf_alpn_protocols(&esp_tls_mbedtls(tls)->conf, protos);
     if (ret != 0) {
-        ESP_LOGE(TAG,
-                 "mbedtls_ssl_conf_alpn_protocols returned -0x%04X (a name is empty or "
-                 "longer than 255 bytes?)",
-                 (unsigned)-ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_SSL_CONF_ALPN_PROTOCOLS_FAILED;
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_alpn_protocols", ret,
+                                    ESP_ERR_MBEDTLS_SSL_CONF_ALPN_PROTOCOLS_FAILED,
+                                    "a protocol name is empty or longer than 255 bytes");
     }
     return ESP_OK;
 #else
@@ -119,8 +115,8 @@ static esp_err_t set_defaults(esp_tls_t *tls)
     int ret = mbedtls_ssl_config_defaults(&p->conf, MBEDTLS_SSL_IS_CLIENT,
                                           MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_SSL_CONFIG_DEFAULTS_FAILED;
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_config_defaults", ret,
+                                    ESP_ERR_MBEDTLS_SSL_CONFIG_DEFAULTS_FAILED, NULL);
     }
     mbedtls_ssl_conf_rng(&p->conf, esp_tls_mbedtls_rng, NULL);
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
@@ -144,9 +140,8 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
     }
     int ret = mbedtls_ssl_setup(&p->ssl, &p->conf);
     if (ret != 0) {
-        ESP_LOGE(TAG, "mbedtls_ssl_setup returned -0x%04X", (unsigned)-ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_setup", ret, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED,
+                                    NULL);
     }
     return set_hostname(tls, host, hostlen, cfg);
 }

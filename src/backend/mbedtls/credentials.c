@@ -103,13 +103,10 @@ static esp_err_t parse_key(esp_tls_t *tls, const unsigned char *key, size_t key_
     int ret =
         mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
-        char msg[128];
-        ESP_LOGE(TAG, "client key: mbedtls_pk_parse_key returned -0x%04X (%s)", (unsigned)-ret,
-                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
         explain_key_error(ret);
         explain_buffer("client key", key, key_len);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED;
+        return esp_tls_mbedtls_fail(tls, "client key: mbedtls_pk_parse_key", ret,
+                                    ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
     }
     return ESP_OK;
 }
@@ -136,9 +133,8 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, s
     }
     ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own_cert, &p->own_key);
     if (ret != 0) {
-        ESP_LOGE(TAG, "mbedtls_ssl_conf_own_cert returned -0x%04X", (unsigned)-ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_own_cert", ret,
+                                    ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED, NULL);
     }
     return ESP_OK;
 }

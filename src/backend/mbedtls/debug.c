@@ -37,6 +37,16 @@ void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)
 }
 #endif
 
+esp_err_t esp_tls_mbedtls_fail(esp_tls_t *tls, const char *what, int ret, esp_err_t code,
+                               const char *hint)
+{
+    char msg[128];
+    ESP_LOGE("esp-tls-mbedtls", "%s returned -0x%04X (%s)%s%s", what, (unsigned)-ret,
+             esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)), hint ? ": " : "", hint ? hint : "");
+    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+    return code;
+}
+
 const char *esp_tls_mbedtls_strerror(int code, char *buf, size_t len)
 {
     mbedtls_strerror(code, buf, len);

@@ -58,3 +58,6 @@ mbedtls_x509_crt *esp_tls_ca_store_chain(esp_tls_ca_store_t *store);
 /* debug.c */
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf);
 const char *esp_tls_mbedtls_strerror(int code, char *buf, size_t len);
+/** Log "<what> returned -0xNNNN (text)[: hint]", capture the Mbed TLS code, return @p code. */
+esp_err_t esp_tls_mbedtls_fail(esp_tls_t *tls, const char *what, int ret, esp_err_t code,
+                               const char *hint);

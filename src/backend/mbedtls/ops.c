@@ -101,12 +101,10 @@ static int mb_handshake(esp_tls_t *tls)
     if (is_want(ret)) {
         return ret;
     }
-    char msg[128];
-    const char *hint = handshake_hint(ret);
-    ESP_LOGE(TAG, "mbedtls_ssl_handshake returned -0x%04X (%s)%s%s", (unsigned)-ret,
-             esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)), hint ? ": " : "", hint ? hint : "");
-    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED);
+    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
+                    esp_tls_mbedtls_fail(tls, "mbedtls_ssl_handshake", ret,
+                                         ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED,
+                                         handshake_hint(ret)));
     esp_tls_mbedtls_report_verify(tls);
     return ret;
 }
@@ -127,11 +125,9 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     }
     note_want(tls, ret);
     if (!is_want(ret)) {
-        char msg[128];
-        ESP_LOGE(TAG, "read error: -0x%04X (%s)", (unsigned)-ret,
-                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_READ_FAILED);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
+                        esp_tls_mbedtls_fail(tls, "mbedtls_ssl_read", ret,
+                                             ESP_ERR_MBEDTLS_SSL_READ_FAILED, NULL));
     }
     return ret;
 }
@@ -155,11 +151,9 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
             note_want(tls, ret);
             return written > 0 ? (ssize_t)written : ret;
         }
-        char msg[128];
-        ESP_LOGE(TAG, "write error: -0x%04X (%s)", (unsigned)-ret,
-                 esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_MBEDTLS_SSL_WRITE_FAILED);
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
+                        esp_tls_mbedtls_fail(tls, "mbedtls_ssl_write", ret,
+                                             ESP_ERR_MBEDTLS_SSL_WRITE_FAILED, NULL));
         return ret;
     }
     return (ssize_t)written;
