@@ -1,0 +1,121 @@
+/*
+ * Unit tests of src/core/url.c: esp_tls_url_parse() (reference §6.9).
+ */
+#include "unit_support.h"
+
+#include "core/url.h"
+
+typedef struct {
+    const char *url;
+    const char *host; /* expected host bytes */
+    size_t host_len;  /* expected length (checked separately from the bytes) */
+    int port;
+} url_ok_case_t;
+
+static const url_ok_case_t s_ok[] = {
+    {"https://example.com", "example.com", 11, 443},
+    {"https://example.com/", "example.com", 11, 443},
+    {"http://example.com", "example.com", 11, 80},
+    {"http://example.com/index.html", "example.com", 11, 80},
+    {"https://example.com:8443/", "example.com", 11, 8443},
+    {"http://example.com:443", "example.com", 11, 443},
+    {"https://example.com:1/", "example.com", 11, 1},
+    {"https://example.com:65535/", "example.com", 11, 65535},
+    /* the scheme is compared case-insensitively; the host is kept as written */
+    {"HTTPS://Example.COM/", "Example.COM", 11, 443},
+    {"HtTp://h", "h", 1, 80},
+    /* IPv6 literals: brackets excluded from the host */
+    {"https://[::1]:8443/x", "::1", 3, 8443},
+    {"https://[fe80::1]/", "fe80::1", 7, 443},
+    {"http://[2001:db8::7]", "2001:db8::7", 11, 80},
+    /* user info is skipped, also when it contains ':' */
+    {"https://u:p@host:1/", "host", 4, 1},
+    {"https://user@host/", "host", 4, 443},
+    /* path, query and fragment are ignored */
+    {"https://host:444/a/b?c=d:5#e", "host", 4, 444},
+    {"https://host?q=1", "host", 4, 443},
+    {"https://host#frag", "host", 4, 443},
+    {"http://127.0.0.1:8080/p", "127.0.0.1", 9, 8080},
+};
+
+static void test_url_valid(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < UNIT_ARRAY_SIZE(s_ok); i++) {
+        const url_ok_case_t *c = &s_ok[i];
+        esp_tls_url_t u;
+        memset(&u, 0xA5, sizeof(u));
+        print_message("  %s\n", c->url);
+        assert_int_equal(esp_tls_url_parse(c->url, &u), ESP_OK);
+        assert_int_equal(u.host_len, c->host_len);
+        assert_memory_equal(u.host, c->host, c->host_len);
+        /* the host points into the URL, it is not a copy */
+        assert_true(u.host > c->url && u.host + u.host_len <= c->url + strlen(c->url));
+        assert_int_equal(u.port, c->port);
+    }
+}
+
+static const char *const s_malformed[] = {
+    "",
+    "host",
+    "host:443",
+    "://host",
+    "1https://host",
+    "https:/host",
+    "https://",
+    "https:///path",
+    "https://:443",
+    "https://user@",
+    "https://host:0",
+    "https://host:70000",
+    "https://host:65536",
+    "https://host:123456",
+    "https://host:-1",
+    "https://host:12a",
+    "https://[::1",
+    "https://[::1]x",
+    "https://[]/",
+    "ftp://host",        /* no explicit port and no default port for the scheme */
+    "httpsx://host/",    /* not https: no default port */
+    "https://ho st/",
+};
+
+static void test_url_malformed(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < UNIT_ARRAY_SIZE(s_malformed); i++) {
+        esp_tls_url_t u;
+        print_message("  \"%s\"\n", s_malformed[i]);
+        assert_int_equal(esp_tls_url_parse(s_malformed[i], &u), ESP_ERR_INVALID_ARG);
+    }
+}
+
+static void test_url_explicit_port_without_default(void **state)
+{
+    (void)state;
+    /* A scheme without a default port is fine when the port is explicit. */
+    esp_tls_url_t u;
+    assert_int_equal(esp_tls_url_parse("ftp://host:21/", &u), ESP_OK);
+    assert_int_equal(u.port, 21);
+    assert_int_equal(u.host_len, 4);
+    assert_memory_equal(u.host, "host", 4);
+}
+
+static void test_url_null_args(void **state)
+{
+    (void)state;
+    esp_tls_url_t u;
+    assert_int_equal(esp_tls_url_parse(NULL, &u), ESP_ERR_INVALID_ARG);
+    assert_int_equal(esp_tls_url_parse("https://host/", NULL), ESP_ERR_INVALID_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_url_valid),
+        cmocka_unit_test(test_url_malformed),
+        cmocka_unit_test(test_url_explicit_port_without_default),
+        cmocka_unit_test(test_url_null_args),
+    };
+    return cmocka_run_group_tests_name("core/url", tests, NULL, NULL);
+}
