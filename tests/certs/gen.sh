@@ -10,6 +10,7 @@
 #   client-ALG.crt/.key       CN=esp-tls-client, extendedKeyUsage clientAuth
 #   client-ALG-enc.key        client key, PKCS#8 encrypted (AES-256, "esp-tls-pass")
 #   client-ALG-enc-trad.key   client key, legacy PEM encryption (AES-256-CBC, same password)
+#                             (both fail the padding check with the password "wrong-pass")
 #   expired-ALG.crt/.key      server cert valid 2020-01-01 .. 2020-02-01 (via `openssl ca`)
 # and, RSA only:
 #   noip-rsa.crt/.key         CN=localhost, SAN DNS:localhost only (no IP SAN)
@@ -146,6 +147,27 @@ EOF
     rm -rf "$d"
 }
 
+# encrypt IN OUT [-traditional]: AES-256 encryption of a key with $PASS. With a wrong
+# password the decrypted padding is invalid except by chance (about 1 in 256), and then a
+# parser reports a format error instead of a password mismatch. So that the "wrong password"
+# tests are deterministic, re-encrypt (new salt and IV) until the wrong password $WRONG
+# fails the padding check ("bad decrypt" from openssl, the same check Mbed TLS makes).
+WRONG=wrong-pass
+encrypt() {
+    i=0
+    while [ $i -lt 20 ]; do
+        # shellcheck disable=SC2086 # $3: an optional flag, absent or one word
+        run openssl pkey -in "$1" ${3:-} -aes256 -passout "pass:$PASS" -out "$2"
+        if ! openssl pkey -in "$2" -passin "pass:$WRONG" -noout >"$OUT/wrong.log" 2>&1 &&
+            grep -q "bad decrypt" "$OUT/wrong.log"; then
+            rm -f "$OUT/wrong.log"
+            return 0
+        fi
+        i=$((i + 1))
+    done
+    fail "could not make $2 fail cleanly with a wrong password"
+}
+
 SAN_LOCAL="DNS:localhost,IP:127.0.0.1,IP:::1"
 
 for alg in rsa ec; do
@@ -154,10 +176,8 @@ for alg in rsa ec; do
     run openssl x509 -in "$OUT/ca-$alg.crt" -outform DER -out "$OUT/ca-$alg.der"
     newleaf $alg server-$alg ca-$alg server localhost "$SAN_LOCAL"
     newleaf $alg client-$alg ca-$alg client esp-tls-client
-    run openssl pkey -in "$OUT/client-$alg.key" -aes256 -passout "pass:$PASS" \
-        -out "$OUT/client-$alg-enc.key"
-    run openssl pkey -in "$OUT/client-$alg.key" -traditional -aes256 -passout "pass:$PASS" \
-        -out "$OUT/client-$alg-enc-trad.key"
+    encrypt "$OUT/client-$alg.key" "$OUT/client-$alg-enc.key"
+    encrypt "$OUT/client-$alg.key" "$OUT/client-$alg-enc-trad.key" -traditional
     newexpired $alg expired-$alg ca-$alg
 done
 

@@ -1,0 +1,23 @@
+#!/bin/sh
+# insecure.sh CLIENT CERTDIR MODE: a client with no verification option, against a real
+# server. MODE "skip" (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY=y): it connects, but a CA that
+# is configured is still enforced. MODE "strict" (the default build): setup fails with
+# ESP_ERR_MBEDTLS_SSL_SETUP_FAILED (0x8017) before the handshake.
+mode=$3
+. "$(dirname "$0")/lib.sh"
+it_init "$1" "$2"
+
+if [ "$mode" = skip ]; then
+    run_table <<'EOF2'
+no_ca_connects       | ossl server-rsa   | --host 127.0.0.1 --port $PORT --send $GET --expect HTTP/1.0%20200 \
+  | result=1 exit=0 expect=found last_error=0x0 stderr~NOT%20verified
+configured_ca_kept   | ossl other-server | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x8
+EOF2
+else
+    run_table <<'EOF2'
+no_ca_refused        | ossl server-rsa   | --host 127.0.0.1 --port $PORT \
+  | result=-1 exit=1 last_error=0x8017 stderr~No%20server%20verification%20option
+EOF2
+fi
+it_finish
