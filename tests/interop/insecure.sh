@@ -9,7 +9,7 @@ it_init "$1" "$2"
 
 if [ "$mode" = skip ]; then
     run_table <<'EOF2'
-no_ca_connects       | ossl server-rsa   | --host 127.0.0.1 --port $PORT --send $GET --expect HTTP/1.0%20200 \
+no_ca_connects       | ossl server-rsa   | --host 127.0.0.1 --port $PORT --send "$GET" --expect "HTTP/1.0 200" \
   | result=1 exit=0 expect=found last_error=0x0 stderr~NOT%20verified
 configured_ca_kept   | ossl other-server | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x8
