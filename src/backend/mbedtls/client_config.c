@@ -2,6 +2,8 @@
  * Client configuration translator (reference §6.5), split by concern: name and SNI,
  * protocol versions and ciphersuites, ALPN, own credentials, then verification.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "esp_log.h"
@@ -9,22 +11,36 @@
 
 static const char *TAG = "esp-tls-mbedtls";
 
+/* Is @p name an IPv4 or IPv6 literal? Then keep its bytes for our own certificate check. */
+static bool take_ip_literal(esp_tls_mbedtls_t *p, const char *name)
+{
+    if (inet_pton(AF_INET, name, p->ip) == 1) {
+        p->ip_len = 4;
+    } else if (inet_pton(AF_INET6, name, p->ip) == 1) {
+        p->ip_len = 16;
+    } else {
+        return false;
+    }
+    /* inet_pton() accepted it, so it fits: INET6_ADDRSTRLEN is 46 */
+    snprintf(p->ip_text, sizeof(p->ip_text), "%.46s", name);
+    return true;
+}
+
 static esp_err_t set_hostname(esp_tls_t *tls, const char *host, size_t hostlen,
                               const esp_tls_cfg_t *cfg)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret;
-    if (cfg->skip_common_name) {
-        /* No name check and, as on ESP-IDF, no SNI either. */
-        ret = mbedtls_ssl_set_hostname(&p->ssl, NULL);
-    } else if (cfg->common_name != NULL) {
-        ret = mbedtls_ssl_set_hostname(&p->ssl, cfg->common_name);
-    } else {
-        char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
+    char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
+    const char *use = NULL; /* skip_common_name: no name check and, as on ESP-IDF, no SNI */
+    if (!cfg->skip_common_name) {
         memcpy(name, host, hostlen);
         name[hostlen] = '\0';
-        ret = mbedtls_ssl_set_hostname(&p->ssl, name);
+        use = cfg->common_name ? cfg->common_name : name;
+        if (take_ip_literal(p, use)) {
+            use = NULL; /* no SNI for an address; verify.c matches it against the SAN */
+        }
     }
+    int ret = mbedtls_ssl_set_hostname(&p->ssl, use);
     if (ret != 0) {
         return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_set_hostname", ret,
                                     ESP_ERR_MBEDTLS_SSL_SET_HOSTNAME_FAILED, NULL);

@@ -21,6 +21,11 @@ typedef struct {
     mbedtls_x509_crt own_cert;
     mbedtls_pk_context own_key;
     bool verify_with_ca; /* a CA-based verification option is configured */
+    /* An IP address to match against the certificate ourselves: Mbed TLS would send it as
+     * SNI, which RFC 6066 §3 forbids. ip_len is 4 or 16; 0 when the name is a DNS name. */
+    unsigned char ip[16];
+    size_t ip_len;
+    char ip_text[48];
 } esp_tls_mbedtls_t;
 
 static inline esp_tls_mbedtls_t *esp_tls_mbedtls(esp_tls_t *tls)
@@ -48,6 +53,9 @@ esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ve
 /* verify.c */
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
 void esp_tls_mbedtls_report_verify(esp_tls_t *tls);
+/** True if @p crt's subjectAltName lists the address, or it has none and its CN is @p text. */
+bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
+                                    size_t ip_len, const char *text);
 void esp_tls_mbedtls_log_chain(const char *title, const mbedtls_x509_crt *crt);
 
 /* ca_store.c */

@@ -7,6 +7,7 @@
 
 #include "esp_log.h"
 #include "mbedtls/error.h"
+#include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
 
 static const char *TAG = "esp-tls-mbedtls";
@@ -73,11 +74,44 @@ static esp_err_t no_verification(esp_tls_t *tls)
 #endif
 }
 
-/* Logs each certificate of the peer's chain as Mbed TLS verifies it (debug level), so the
- * chain is visible also when verification fails (the FAQ's chain comparison). */
-static int log_chain_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
+                                    size_t ip_len, const char *text)
 {
-    (void)ctx;
+    if (!(crt->MBEDTLS_PRIVATE(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
+        const mbedtls_x509_name *cn = &crt->subject;
+        for (; cn != NULL; cn = cn->next) {
+            if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &cn->oid) == 0) {
+                return cn->val.len == strlen(text) && memcmp(cn->val.p, text, cn->val.len) == 0;
+            }
+        }
+        return false;
+    }
+    for (const mbedtls_x509_sequence *cur = &crt->subject_alt_names; cur; cur = cur->next) {
+        mbedtls_x509_subject_alternative_name san;
+        if (cur->buf.p == NULL || mbedtls_x509_parse_subject_alt_name(&cur->buf, &san) != 0) {
+            continue;
+        }
+        bool match = san.type == MBEDTLS_X509_SAN_IP_ADDRESS &&
+                     san.san.unstructured_name.len == ip_len &&
+                     memcmp(san.san.unstructured_name.p, ip, ip_len) == 0;
+        mbedtls_x509_free_subject_alt_name(&san);
+        if (match) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Called by Mbed TLS for each certificate of the peer's chain. Checks an IP address against
+ * the leaf (see set_hostname) and logs the chain at debug level, also when verification
+ * fails, for the FAQ's "compare the chain with the browser's". */
+static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    esp_tls_mbedtls_t *p = ctx;
+    if (depth == 0 && p->ip_len != 0 &&
+        !esp_tls_mbedtls_crt_matches_ip(crt, p->ip, p->ip_len, p->ip_text)) {
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
     if (esp_log_level_get(TAG) >= ESP_LOG_DEBUG) {
         char info[1024];
         int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
@@ -89,7 +123,7 @@ static int log_chain_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *f
 
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
-    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, log_chain_cb, NULL);
+    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, verify_cb, esp_tls_mbedtls(tls));
     if (cfg->crt_bundle_attach != NULL) {
         return use_bundle(tls, cfg);
     }
