@@ -3,6 +3,7 @@ BUILD   := build
 RELEASE := $(BUILD)/release
 PREFIX  ?= $(CURDIR)/$(BUILD)/install
 JOBS    ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 PYTHON  := /usr/bin/python3
 
 .PHONY: all bootstrap configure build install demo test test-unit test-asan test-valgrind \

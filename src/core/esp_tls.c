@@ -86,6 +86,19 @@ static int step_connecting(esp_tls_t *tls, const char *host, int hostlen, const 
     return 0;
 }
 
+/* Start over on a new TCP connection, once, when the backend asked for it. */
+static int restart(esp_tls_t *tls)
+{
+    tls->ops->destroy(tls);
+    close(tls->sockfd);
+    tls->sockfd = -1;
+    tls->retried = true;
+    memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
+    tls->conn_state = ESP_TLS_INIT;
+    tls->wait = ESP_TLS_WAIT_NONE;
+    return 0;
+}
+
 static int step_handshake(esp_tls_t *tls)
 {
     int rc = tls->ops->handshake(tls);
@@ -97,6 +110,9 @@ static int step_handshake(esp_tls_t *tls)
     if (rc == ESP_TLS_ERR_SSL_WANT_READ || rc == ESP_TLS_ERR_SSL_WANT_WRITE) {
         tls->wait = rc == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
         return 0;
+    }
+    if (tls->retry_requested && !tls->retried) {
+        return restart(tls);
     }
     tls->conn_state = ESP_TLS_FAIL;
     tls->wait = ESP_TLS_WAIT_NONE;

@@ -41,6 +41,8 @@ struct esp_tls {
     esp_tls_wait_t wait;
     bool is_tls;
     bool non_block;
+    bool retry_requested;      /* the backend asks for one more attempt on a new connection */
+    bool retried;              /* that attempt is under way (the backend adapts its config) */
     int64_t deadline_ms;       /* 0: none; else monotonic ms for the current connect */
     esp_tls_tcp_attempt_t tcp; /* the TCP connect while in ESP_TLS_CONNECTING */
     const struct esp_tls_backend_ops *ops;

@@ -105,9 +105,8 @@ static esp_err_t set_interface(int fd, const struct ifreq *ifr)
         return ESP_OK;
     }
     if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifr, sizeof(struct ifreq)) != 0) {
-        ESP_LOGE(TAG, "[sock=%d] cannot bind to interface %.*s: %s%s", fd, IFNAMSIZ,
-                 ifr->ifr_name, strerror(errno),
-                 errno == EPERM ? " (SO_BINDTODEVICE needs CAP_NET_RAW)" : "");
+        ESP_LOGE(TAG, "[sock=%d] cannot bind to interface %.*s: %s%s", fd, IFNAMSIZ, ifr->ifr_name,
+                 strerror(errno), errno == EPERM ? " (SO_BINDTODEVICE needs CAP_NET_RAW)" : "");
         return ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED;
     }
     return ESP_OK;

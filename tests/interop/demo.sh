@@ -73,6 +73,7 @@ if [ "$result" = 1 ]; then
         show "response:" "no \"HTTP/1.0 200\" (read_result=$(get read_result))"
     fi
 fi
+show "memory:" "peak heap $(get heap_peak) B for this connection (library + Mbed TLS, esp_tls_get_mem_stats), $(get heap_in_use) B held while connected"
 show "last error:" "$(get last_error), tls_code=$(get tls_code), tls_flags=$(get tls_flags), errno=$(get errno)"
 if [ -s "$IT_TMP/client.err" ]; then
     echo "   client log:"

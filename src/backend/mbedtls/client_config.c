@@ -125,6 +125,17 @@ static esp_err_t set_client_creds(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
                                      cfg->clientkey_password, cfg->clientkey_password_len);
 }
 
+/* Signature algorithms without RSA-PSS, for the retry in ops.c (needs_pkcs1_retry). */
+static const uint16_t s_sig_algs_no_pss[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_NONE,
+};
+
 static esp_err_t set_defaults(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
@@ -151,6 +162,10 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
     ESP_GUARD(esp_tls_mbedtls_client_verify(tls, cfg));
     ESP_GUARD(set_client_creds(tls, cfg));
     ESP_GUARD(esp_tls_mbedtls_set_version(&p->conf, cfg->tls_version, false));
+    p->offers_both = cfg->tls_version == ESP_TLS_VER_ANY;
+    if (tls->retried) {
+        mbedtls_ssl_conf_sig_algs(&p->conf, s_sig_algs_no_pss);
+    }
     if (cfg->ciphersuites_list != NULL && cfg->ciphersuites_list[0] != 0) {
         mbedtls_ssl_conf_ciphersuites(&p->conf, cfg->ciphersuites_list);
     }

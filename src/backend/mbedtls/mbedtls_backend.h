@@ -21,6 +21,7 @@ typedef struct {
     mbedtls_x509_crt own_cert;
     mbedtls_pk_context own_key;
     bool verify_with_ca; /* a CA-based verification option is configured */
+    bool offers_both;    /* TLS 1.2 and 1.3 both allowed */
     /* An IP address to match against the certificate ourselves: Mbed TLS would send it as
      * SNI, which RFC 6066 §3 forbids. ip_len is 4 or 16; 0 when the name is a DNS name. */
     unsigned char ip[16];

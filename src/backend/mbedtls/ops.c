@@ -89,6 +89,19 @@ static const char *handshake_hint(int ret)
     }
 }
 
+/*
+ * Mbed TLS 3.6.6 offers rsa_pss_rsae_* (needed for TLS 1.3) when both versions are allowed,
+ * then refuses it in a TLS 1.2 ServerKeyExchange (Mbed-TLS/mbedtls#10668, fixed in 3.6.7).
+ * When a server does exactly that, one more handshake without RSA-PSS succeeds; TLS 1.3 stays
+ * allowed on that attempt, so its downgrade protection still applies.
+ */
+static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    return ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !tls->retried && p->offers_both &&
+           mbedtls_ssl_get_version_number(&p->ssl) == MBEDTLS_SSL_VERSION_TLS1_2;
+}
+
 static int mb_handshake(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
@@ -99,6 +112,14 @@ static int mb_handshake(esp_tls_t *tls)
         return 0;
     }
     if (is_want(ret)) {
+        return ret;
+    }
+    if (needs_pkcs1_retry(tls, ret)) {
+        ESP_LOGW(TAG,
+                 "the server chose TLS 1.2 and an RSA-PSS signature, which this Mbed TLS "
+                 "rejects in TLS 1.2 (-0x%04X); retrying once without offering RSA-PSS",
+                 (unsigned)-ret);
+        tls->retry_requested = true;
         return ret;
     }
     esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
