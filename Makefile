@@ -38,7 +38,7 @@ menuconfig: bootstrap
 	KCONFIG_CONFIG=sdkconfig $(PYTHON) -m menuconfig Kconfig
 
 clean:
-	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/valgrind $(BUILD)/insecure $(BUILD)/install
+	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/install
 
 distclean:
 	rm -rf $(BUILD) sdkconfig

@@ -2,7 +2,9 @@
 # `make test`: every test, three ways.
 #   1. the release build: unit + interop tests (ctest)
 #   2. an ASan+UBSan build of the library, tests and client: the same ctest run
-#   3. Valgrind over the unit tests and an interop subset of the release build: a leak or
+#   3. the insecure configuration (skip server verification) and a build against an existing
+#      Mbed TLS install
+#   4. Valgrind over the unit tests and an interop subset of the release build: a leak or
 #      memory error fails the run
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,6 +28,13 @@ cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/in
     -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/tests/sdkconfig.insecure" >/dev/null
 cmake --build build/insecure -j"$JOBS" >/dev/null
 ctest --test-dir build/insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
+
+step "an existing Mbed TLS install (-DESP_TLS_MBEDTLS_PREFIX=build/install)"
+cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_MBEDTLS_PREFIX="$PWD/build/install" \
+    -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
+cmake --build build/extmbed -j"$JOBS" >/dev/null
+ctest --test-dir build/extmbed --output-on-failure -j"$JOBS" -L unit || fail=1
+ctest --test-dir build/extmbed --output-on-failure -R 'interop_(certs|matrix_openssl)' || fail=1
 
 step "Valgrind: unit tests and interop subset, zero leaks"
 VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"

@@ -1,0 +1,70 @@
+"""The FAQ's menuconfig paths exist as written, with ESP-IDF's option names.
+
+Run with Debian's python3 (kconfiglib): /usr/bin/python3 test_menu_paths.py KCONFIG
+"""
+import sys
+
+import kconfiglib
+
+# (menu path as the FAQ and ESP-IDF docs give it, Kconfig symbol)
+EXPECTED = [
+    (["Component config", "ESP-TLS", "Allow potentially insecure options"], "ESP_TLS_INSECURE"),
+    (["Component config", "ESP-TLS", "Allow potentially insecure options",
+      "Skip server certificate verification by default"], "ESP_TLS_SKIP_SERVER_CERT_VERIFY"),
+    (["Component config", "mbedTLS", "Using dynamic TX/RX buffer"], "MBEDTLS_DYNAMIC_BUFFER"),
+    # nested under the dynamic buffer option, as the FAQ's path goes
+    (["Component config", "mbedTLS", "Using dynamic TX/RX buffer",
+      "Free private key and DHM data after its usage"], "MBEDTLS_DYNAMIC_FREE_CONFIG_DATA"),
+]
+
+
+def matches(found, want):
+    """Same menus; the option's own prompt may go on (ESP-IDF adds warnings to some)."""
+    return (len(found) == len(want) and found[:-1] == want[:-1]
+            and found[-1].startswith(want[-1]))
+
+
+def prompt_path(node):
+    path = []
+    while node is not None and node.parent is not None:
+        if node.prompt:
+            path.append(node.prompt[0])
+        node = node.parent
+    return list(reversed(path))
+
+
+def main():
+    kconf = kconfiglib.Kconfig(sys.argv[1], warn_to_stderr=False)
+    failures = []
+    for path, symbol in EXPECTED:
+        sym = kconf.syms.get(symbol)
+        if sym is None or not sym.nodes:
+            failures.append(f"{symbol}: not defined")
+            continue
+        found = [prompt_path(n) for n in sym.nodes]
+        if not any(matches(f, path) for f in found):
+            failures.append(f"{symbol}: menu path {found} != {path}")
+    # every option the library reads exists (names are API)
+    for name in ["ESP_TLS_USING_MBEDTLS", "ESP_TLS_CLIENT_SESSION_TICKETS",
+                 "ESP_TLS_SERVER_SESSION_TICKETS", "ESP_TLS_PSK_VERIFICATION",
+                 "MBEDTLS_SSL_IN_CONTENT_LEN", "MBEDTLS_SSL_OUT_CONTENT_LEN",
+                 "MBEDTLS_SSL_KEEP_PEER_CERTIFICATE", "MBEDTLS_DEBUG", "MBEDTLS_DEBUG_LEVEL",
+                 "MBEDTLS_SSL_PROTO_TLS1_2", "MBEDTLS_SSL_PROTO_TLS1_3", "MBEDTLS_SSL_ALPN",
+                 "MBEDTLS_HAVE_TIME_DATE", "MBEDTLS_CERTIFICATE_BUNDLE",
+                 "MBEDTLS_DYNAMIC_FREE_CA_CERT", "LOG_DEFAULT_LEVEL"]:
+        if name not in kconf.syms or not kconf.syms[name].nodes:
+            failures.append(f"{name}: not defined")
+    # an option whose feature is still to come says so in its help
+    for name in ["ESP_TLS_CLIENT_SESSION_TICKETS", "MBEDTLS_DYNAMIC_BUFFER",
+                 "MBEDTLS_CERTIFICATE_BUNDLE"]:
+        helps = " ".join(n.help or "" for n in kconf.syms[name].nodes)
+        if "Not implemented yet" not in helps and "planned" not in helps.lower():
+            failures.append(f"{name}: help does not say the feature is planned")
+    for f in failures:
+        print("FAIL", f)
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
