@@ -94,6 +94,13 @@ silent_timeout6      | silent6            | --host ::1 --port $PORT --ca $D/ca-r
 # TLS to a plain TCP service: its answer is not a TLS record
 tls_to_plain_server  | reply              | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --timeout 3000 \
   | result=-1 exit=1 last_error=0x801a tls_code!=0x0 maxms=5000
+# the peer reads the ClientHello and closes: Mbed TLS's CONN_EOF (0x7280), at once, with a
+# log line that says the peer closed during the handshake
+peer_vanishes        | drop               | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --timeout 5000 \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x7280 maxms=3000 stderr~closed%20the%20connection%20during%20the%20handshake
+# the peer answers with bytes that are not TLS records
+peer_sends_garbage   | garbage            | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --timeout 5000 \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x7200 maxms=3000 stderr~not%20speaking%20TLS
 EOF
 
 it_finish

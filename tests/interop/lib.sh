@@ -19,6 +19,7 @@
 #                                     it suits a client connecting to "localhost" (which may
 #                                     resolve to either first). Skipped if not installed.
 #       silent                        accepts connections and never says anything
+#       drop / garbage                reads the ClientHello, then closes / answers non-TLS bytes
 #       reply                         plain TCP, answers each chunk with "PONG:" + chunk
 #       none                          nothing listens on $PORT (a free port)
 #   - client args: shell words for the client (eval'd after the server has started), with
@@ -149,6 +150,8 @@ gnutls() {
 gnutls6() { gnutls "$@"; }
 silent() { exec "$PY" "$LISTENER" silent 127.0.0.1 "$PORT"; }
 silent6() { exec "$PY" "$LISTENER" silent ::1 "$PORT"; }
+drop() { exec "$PY" "$LISTENER" drop 127.0.0.1 "$PORT"; }
+garbage() { exec "$PY" "$LISTENER" garbage 127.0.0.1 "$PORT"; }
 reply() { exec "$PY" "$LISTENER" reply 127.0.0.1 "$PORT"; }
 reply6() { exec "$PY" "$LISTENER" reply ::1 "$PORT"; }
 

@@ -2,6 +2,9 @@
 
     listener.py silent HOST PORT   accept connections, keep them open, never send a byte
     listener.py reply HOST PORT    plain TCP: answer every chunk received with b"PONG:" + chunk
+    listener.py drop HOST PORT     read the ClientHello, then close: a peer that vanishes
+                                   mid-handshake
+    listener.py garbage HOST PORT  read the ClientHello, answer with bytes that are not TLS
 
 Exits 1 if the port cannot be bound (the caller then retries with another port).
 """
@@ -36,6 +39,13 @@ def main():
         print(f"listener: {mode}: connection from {peer[0]}", flush=True)
         if mode == "silent":
             held.append(conn)  # keep it open, say nothing
+        elif mode == "drop":
+            conn.recv(4096)
+            conn.close()
+        elif mode == "garbage":
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 8)
+            held.append(conn)
         elif mode == "reply":
             threading.Thread(target=serve_reply, args=(conn,), daemon=True).start()
         else:
