@@ -23,26 +23,22 @@ static bool looks_like_pem(const unsigned char *buf, size_t len)
     return false;
 }
 
-/* DER: a SEQUENCE whose encoded length does not cover exactly @p len bytes. */
-static bool der_length_mismatch(const unsigned char *buf, size_t len)
+/* DER: the total length a SEQUENCE at @p buf claims (header included), or 0 if none. */
+static size_t der_claimed_length(const unsigned char *buf, size_t len)
 {
     if (len < 4 || buf[0] != 0x30) {
-        return false;
+        return 0;
     }
-    size_t body, hdr;
     if (buf[1] < 0x80) {
-        body = buf[1];
-        hdr = 2;
-    } else if (buf[1] == 0x81) {
-        body = buf[2];
-        hdr = 3;
-    } else if (buf[1] == 0x82) {
-        body = ((size_t)buf[2] << 8) | buf[3];
-        hdr = 4;
-    } else {
-        return false;
+        return 2 + (size_t)buf[1];
     }
-    return hdr + body != len;
+    if (buf[1] == 0x81) {
+        return 3 + (size_t)buf[2];
+    }
+    if (buf[1] == 0x82) {
+        return 4 + (((size_t)buf[2] << 8) | buf[3]);
+    }
+    return 0;
 }
 
 /* Log the most likely cause of a parse failure of @p buf. */
@@ -58,11 +54,9 @@ static void explain_buffer(const char *what, const unsigned char *buf, size_t le
                  "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
                  "and line breaks)",
                  what);
-    } else if (der_length_mismatch(buf, len)) {
-        ESP_LOGE(TAG,
-                 "%s: DER data of %zu bytes does not match its own length field "
-                 "(a DER buffer needs its exact length, without +1)",
-                 what, len);
+    } else if (der_claimed_length(buf, len) > len) {
+        ESP_LOGE(TAG, "%s: DER data is cut short: %zu bytes given, its length field says %zu", what,
+                 len, der_claimed_length(buf, len));
     } else if (buf[0] != 0x30) {
         ESP_LOGE(TAG, "%s: the data is neither PEM nor DER (first byte 0x%02x)", what, buf[0]);
     }

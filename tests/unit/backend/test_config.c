@@ -110,15 +110,13 @@ static int make_cert(const char *dir, const char *name, blob_t *cert, blob_t *ke
     if (run(cmd) != 0) {
         return -1;
     }
-    snprintf(cmd, sizeof(cmd),
-             UNIT_OPENSSL " x509 -in '%s' -outform DER -out '%s' >/dev/null 2>&1", crt_pem,
-             crt_der);
+    snprintf(cmd, sizeof(cmd), UNIT_OPENSSL " x509 -in '%s' -outform DER -out '%s' >/dev/null 2>&1",
+             crt_pem, crt_der);
     if (run(cmd) != 0) {
         return -1;
     }
-    snprintf(cmd, sizeof(cmd),
-             UNIT_OPENSSL " pkey -in '%s' -outform DER -out '%s' >/dev/null 2>&1", key_pem,
-             key_der);
+    snprintf(cmd, sizeof(cmd), UNIT_OPENSSL " pkey -in '%s' -outform DER -out '%s' >/dev/null 2>&1",
+             key_pem, key_der);
     if (run(cmd) != 0) {
         return -1;
     }
@@ -183,8 +181,7 @@ static int group_setup(void **state)
     if (rc != 0) {
         return -1;
     }
-    s_fx.corrupt_bundle =
-        make_corrupt_bundle(&s_fx.cert_a, &s_fx.cert_b, &s_fx.corrupt_bundle_len);
+    s_fx.corrupt_bundle = make_corrupt_bundle(&s_fx.cert_a, &s_fx.cert_b, &s_fx.corrupt_bundle_len);
     if (s_fx.corrupt_bundle == NULL) {
         return -1;
     }
@@ -234,7 +231,15 @@ static void need_certs(void)
 
 /* ---- the configuration table ------------------------------------------------------------- */
 
-typedef enum { CA_NONE, CA_PEM, CA_DER, CA_GARBAGE, CA_PEM_NO_NUL } ca_kind_t;
+typedef enum {
+    CA_NONE,
+    CA_PEM,
+    CA_DER,
+    CA_GARBAGE,
+    CA_PEM_NO_NUL,
+    CA_DER_PLUS_ONE, /* DER passed with a PEM-style length (+1) */
+    CA_DER_TRUNCATED,
+} ca_kind_t;
 typedef enum {
     CRED_NONE,
     CRED_PAIR_PEM,
@@ -280,8 +285,7 @@ static void build_cfg(const cfg_case_t *c, esp_tls_cfg_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->timeout_ms = TIMEOUT_MS;
     switch (c->ca) {
-    case CA_NONE:
-        break;
+    case CA_NONE: break;
     case CA_PEM:
         cfg->cacert_buf = s_fx.cert_a.pem;
         cfg->cacert_bytes = (unsigned)s_fx.cert_a.pem_len + 1;
@@ -298,10 +302,17 @@ static void build_cfg(const cfg_case_t *c, esp_tls_cfg_t *cfg)
         cfg->cacert_buf = s_fx.cert_a.pem;
         cfg->cacert_bytes = (unsigned)s_fx.cert_a.pem_len;
         break;
+    case CA_DER_PLUS_ONE:
+        cfg->cacert_buf = s_fx.cert_a.der; /* read_file() leaves a NUL after the data */
+        cfg->cacert_bytes = (unsigned)s_fx.cert_a.der_len + 1;
+        break;
+    case CA_DER_TRUNCATED:
+        cfg->cacert_buf = s_fx.cert_a.der;
+        cfg->cacert_bytes = (unsigned)s_fx.cert_a.der_len / 2;
+        break;
     }
     switch (c->creds) {
-    case CRED_NONE:
-        break;
+    case CRED_NONE: break;
     case CRED_PAIR_PEM:
         cfg->clientcert_buf = s_fx.cert_b.pem;
         cfg->clientcert_bytes = (unsigned)s_fx.cert_b.pem_len + 1;
@@ -392,6 +403,11 @@ static const cfg_case_t s_cases[] = {
     /* setup passes: the silent peer makes the deadline expire */
     {"valid PEM CA", CA_PEM, .expect_rc = 0, .expect_error = TIMEOUT},
     {"valid DER CA", CA_DER, .expect_rc = 0, .expect_error = TIMEOUT},
+    /* DER/PEM mix-ups: a DER buffer given a PEM length (+1, the NUL) still parses, as the
+     * length field of the DER decides; a cut DER is refused */
+    {"DER CA with a PEM-style length", CA_DER_PLUS_ONE, .expect_rc = 0, .expect_error = TIMEOUT},
+    {"DER CA truncated", CA_DER_TRUNCATED, .expect_rc = -1,
+     .expect_error = ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED, .code_check = CODE_NONZERO},
     {"valid CA + client cert/key (PEM)", CA_PEM, .creds = CRED_PAIR_PEM, .expect_rc = 0,
      .expect_error = TIMEOUT},
     {"valid CA + client cert/key (DER)", CA_PEM, .creds = CRED_PAIR_DER, .expect_rc = 0,
@@ -425,16 +441,12 @@ static void check_outcome(const esp_tls_cfg_t *cfg, int expect_rc, esp_err_t exp
     assert_int_equal(last, expect_error);
     assert_int_equal(flags, 0); /* no handshake happened, so no verify flags */
     switch (code_check) {
-    case CODE_ZERO:
-        assert_int_equal(tls_code, 0);
-        break;
+    case CODE_ZERO: assert_int_equal(tls_code, 0); break;
     case CODE_NONZERO:
         assert_int_not_equal(tls_code, 0);
         assert_true(tls_code > 0); /* stored negated, i.e. positive */
         break;
-    case CODE_EXACT:
-        assert_int_equal(tls_code, code);
-        break;
+    case CODE_EXACT: assert_int_equal(tls_code, code); break;
     }
     if (expect_rc == -1) {
         /* a setup failure moves the connection to FAIL (reference §6.1) */
@@ -555,8 +567,8 @@ static void test_global_store_set_and_append(void **state)
     (void)state;
     need_certs();
     esp_tls_free_global_ca_store();
-    assert_int_equal(esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1),
-                     ESP_OK);
+    assert_int_equal(
+        esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1), ESP_OK);
     assert_non_null(esp_tls_get_global_ca_store());
     assert_int_equal(chain_len(esp_tls_get_global_ca_store()), 1);
     assert_store_cert(0, &s_fx.cert_a);
@@ -577,8 +589,8 @@ static void test_global_store_set_after_init(void **state)
     esp_tls_free_global_ca_store();
     assert_int_equal(esp_tls_init_global_ca_store(), ESP_OK);
     mbedtls_x509_crt *store = esp_tls_get_global_ca_store();
-    assert_int_equal(esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1),
-                     ESP_OK);
+    assert_int_equal(
+        esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1), ESP_OK);
     assert_ptr_equal(esp_tls_get_global_ca_store(), store); /* the same store, filled */
     assert_int_equal(chain_len(store), 1);
     esp_tls_free_global_ca_store();
@@ -608,9 +620,9 @@ static void test_global_store_parse_failure_drops_store(void **state)
         print_message("  %s\n", c->name);
         esp_tls_free_global_ca_store();
         if (c->preload) {
-            assert_int_equal(esp_tls_set_global_ca_store(s_fx.cert_a.pem,
-                                                         (unsigned)s_fx.cert_a.pem_len + 1),
-                             ESP_OK);
+            assert_int_equal(
+                esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1),
+                ESP_OK);
             assert_non_null(esp_tls_get_global_ca_store());
         }
         assert_int_equal(esp_tls_set_global_ca_store(c->buf, c->len), ESP_FAIL);
@@ -623,9 +635,9 @@ static void test_global_store_partly_ok(void **state)
     (void)state;
     need_certs();
     esp_tls_free_global_ca_store();
-    assert_int_equal(esp_tls_set_global_ca_store(s_fx.corrupt_bundle,
-                                                 (unsigned)s_fx.corrupt_bundle_len + 1),
-                     ESP_ERR_MBEDTLS_CERT_PARTLY_OK);
+    assert_int_equal(
+        esp_tls_set_global_ca_store(s_fx.corrupt_bundle, (unsigned)s_fx.corrupt_bundle_len + 1),
+        ESP_ERR_MBEDTLS_CERT_PARTLY_OK);
     assert_int_equal(ESP_ERR_MBEDTLS_CERT_PARTLY_OK, 0x8010);
     assert_non_null(esp_tls_get_global_ca_store());
     assert_int_equal(chain_len(esp_tls_get_global_ca_store()), 1);
@@ -639,8 +651,8 @@ static void test_global_store_used_by_connection(void **state)
     (void)state;
     need_certs();
     esp_tls_free_global_ca_store();
-    assert_int_equal(esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1),
-                     ESP_OK);
+    assert_int_equal(
+        esp_tls_set_global_ca_store(s_fx.cert_a.pem, (unsigned)s_fx.cert_a.pem_len + 1), ESP_OK);
     /* with a store, use_global_ca_store passes setup (and wins over a garbage cacert_buf) */
     esp_tls_cfg_t cfg = {
         .use_global_ca_store = true,
