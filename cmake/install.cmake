@@ -1,9 +1,8 @@
 # Install tree: include/ (API, sdkconfig.h, Mbed TLS headers with the generated config),
 # lib/ (libesp_tls.a/.so and the Mbed TLS static libraries), lib/pkgconfig, lib/cmake, bin/.
 
-install(FILES include/esp_tls.h include/esp_tls_errors.h include/esp_tls_ext.h include/esp_err.h include/esp_log.h
-              "${ESP_TLS_CONFIG_DIR}/sdkconfig.h"
-        DESTINATION include)
+file(GLOB ESP_TLS_PUBLIC_HEADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/include/*.h")
+install(FILES ${ESP_TLS_PUBLIC_HEADERS} "${ESP_TLS_CONFIG_DIR}/sdkconfig.h" DESTINATION include)
 install(FILES "${ESP_TLS_CONFIG_DIR}/config-summary.txt" DESTINATION share/esp-tls)
 
 if(NOT ESP_TLS_MBEDTLS_PREFIX)
