@@ -22,6 +22,9 @@ typedef struct {
     mbedtls_pk_context own_key;
     bool verify_with_ca; /* a CA-based verification option is configured */
     bool offers_both;    /* TLS 1.2 and 1.3 both allowed */
+    /* a verify callback installed by crt_bundle_attach, called by ours first */
+    int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+    void *inner_vrfy_ctx;
     /* An IP address to match against the certificate ourselves: Mbed TLS would send it as
      * SNI, which RFC 6066 §3 forbids. ip_len is 4 or 16; 0 when the name is a DNS name. */
     unsigned char ip[16];
@@ -57,7 +60,6 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls);
 /** True if @p crt's subjectAltName lists the address, or it has none and its CN is @p text. */
 bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                                     size_t ip_len, const char *text);
-void esp_tls_mbedtls_log_chain(const char *title, const mbedtls_x509_crt *crt);
 
 /* ca_store.c */
 esp_tls_ca_store_t *esp_tls_ca_store_acquire(void);

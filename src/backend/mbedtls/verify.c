@@ -17,7 +17,11 @@ static esp_err_t use_bundle(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 #if CONFIG_MBEDTLS_CERTIFICATE_BUNDLE
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_verify(&p->conf, NULL, NULL);
     (void)cfg->crt_bundle_attach(&p->conf); /* ESP-IDF ignores its result too */
+    /* The attach function may install its own verify callback: ours calls it first. */
+    p->inner_vrfy = p->conf.MBEDTLS_PRIVATE(f_vrfy);
+    p->inner_vrfy_ctx = p->conf.MBEDTLS_PRIVATE(p_vrfy);
     p->verify_with_ca = true;
     return ESP_OK;
 #else
@@ -108,6 +112,12 @@ bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned 
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     esp_tls_mbedtls_t *p = ctx;
+    if (p->inner_vrfy != NULL) {
+        int ret = p->inner_vrfy(p->inner_vrfy_ctx, crt, depth, flags);
+        if (ret != 0) {
+            return ret;
+        }
+    }
     if (depth == 0 && p->ip_len != 0 &&
         !esp_tls_mbedtls_crt_matches_ip(crt, p->ip, p->ip_len, p->ip_text)) {
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
@@ -123,29 +133,18 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
-    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, verify_cb, esp_tls_mbedtls(tls));
+    esp_err_t rc;
     if (cfg->crt_bundle_attach != NULL) {
-        return use_bundle(tls, cfg);
+        rc = use_bundle(tls, cfg);
+    } else if (cfg->use_global_ca_store) {
+        rc = use_global_store(tls);
+    } else if (cfg->cacert_buf != NULL) {
+        rc = use_cacert(tls, cfg);
+    } else {
+        rc = no_verification(tls);
     }
-    if (cfg->use_global_ca_store) {
-        return use_global_store(tls);
-    }
-    if (cfg->cacert_buf != NULL) {
-        return use_cacert(tls, cfg);
-    }
-    return no_verification(tls);
-}
-
-void esp_tls_mbedtls_log_chain(const char *title, const mbedtls_x509_crt *crt)
-{
-    if (esp_log_level_get(TAG) < ESP_LOG_DEBUG) {
-        return;
-    }
-    char info[1024];
-    for (int depth = 0; crt != NULL && crt->raw.p != NULL; crt = crt->next, depth++) {
-        int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
-        ESP_LOGD(TAG, "%s #%d:\n%s", title, depth, n > 0 ? info : "    (unprintable)");
-    }
+    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, verify_cb, esp_tls_mbedtls(tls));
+    return rc;
 }
 
 void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
