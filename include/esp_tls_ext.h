@@ -22,6 +22,23 @@ extern "C" {
  */
 esp_err_t esp_tls_get_poll_target(esp_tls_t *tls, int *fd, short *events);
 
+/**
+ * @brief How long a poll() loop may wait before calling the library again, in ms.
+ *
+ * While a connection is being opened this is the time to the next DNS retransmission or to the
+ * connection's deadline, whichever comes first; -1 means no limit.
+ */
+int esp_tls_get_poll_timeout(esp_tls_t *tls);
+
+/**
+ * @brief Send DNS queries to these servers instead of those in /etc/resolv.conf.
+ *
+ * Applies to connections that start resolving afterwards. Addresses are c-ares' CSV form:
+ * "127.0.0.1:5353,[::1]:53". NULL or "" goes back to /etc/resolv.conf.
+ * @return ESP_OK, or ESP_ERR_INVALID_ARG for a list that does not parse
+ */
+esp_err_t esp_tls_set_dns_servers(const char *servers);
+
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. */
 typedef struct {
     size_t current_bytes; /**< Bytes allocated now */

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -eu
 
-PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev \
+PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
 dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates"
 
 missing=""

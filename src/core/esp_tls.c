@@ -15,6 +15,7 @@
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
+#include "resolve.h"
 #include "tcp.h"
 #include "url.h"
 
@@ -49,7 +50,8 @@ static int step_init(esp_tls_t *tls, const char *host, int hostlen, int port,
 {
     esp_err_t rc = esp_tls_tcp_check_target(host, hostlen, port);
     if (rc == ESP_OK) {
-        rc = esp_tls_tcp_resolve(&tls->tcp, host, (size_t)hostlen, port, cfg, esp_tls_err(tls));
+        rc = esp_tls_resolve_start(host, (size_t)hostlen, port, cfg->addr_family, &tls->tcp,
+                                   &tls->dns);
     }
     if (rc != ESP_OK) {
         /* As in ESP-IDF the state stays INIT: nothing was opened. */
@@ -64,8 +66,19 @@ static int step_init(esp_tls_t *tls, const char *host, int hostlen, int port,
 
 static int step_connecting(esp_tls_t *tls, const char *host, int hostlen, const esp_tls_cfg_t *cfg)
 {
+    esp_err_t rc;
+    if (tls->dns != NULL) {
+        rc = esp_tls_resolve_step(&tls->dns, &tls->tcp);
+        if (rc == ESP_ERR_NOT_FINISHED) {
+            tls->wait = ESP_TLS_WAIT_READ;
+            return 0;
+        }
+        if (rc != ESP_OK) {
+            return fail(tls, rc);
+        }
+    }
     bool connected = false;
-    esp_err_t rc = esp_tls_tcp_step(&tls->tcp, cfg, tls->is_tls, esp_tls_err(tls), &connected);
+    rc = esp_tls_tcp_step(&tls->tcp, cfg, tls->is_tls, esp_tls_err(tls), &connected);
     if (rc != ESP_OK) {
         return fail(tls, rc);
     }
@@ -151,9 +164,19 @@ static bool args_ok(const char *hostname, int hostlen, const esp_tls_cfg_t *cfg,
     return true;
 }
 
-static int current_fd(const esp_tls_t *tls)
+/* The socket and event to wait on, and how long at most before calling again (-1: no limit
+ * other than the deadline). */
+static void wait_target(const esp_tls_t *tls, int *fd, short *events, int *timeout_ms)
 {
-    return tls->conn_state == ESP_TLS_CONNECTING ? tls->tcp.fd : tls->sockfd;
+    *timeout_ms = -1;
+    if (tls->dns != NULL) {
+        esp_tls_resolve_wait(tls->dns, fd, events, timeout_ms);
+        return;
+    }
+    *fd = tls->conn_state == ESP_TLS_CONNECTING ? tls->tcp.fd : tls->sockfd;
+    *events = tls->wait == ESP_TLS_WAIT_READ    ? POLLIN
+              : tls->wait == ESP_TLS_WAIT_WRITE ? POLLOUT
+                                                : 0;
 }
 
 int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp_tls_cfg_t *cfg,
@@ -180,9 +203,11 @@ int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp
             return 0;
         }
         /* Sleep in poll() on what the connection waits for: never a busy loop. */
-        if (tls->wait != ESP_TLS_WAIT_NONE) {
-            esp_tls_poll_fd(current_fd(tls), tls->wait, left);
-        }
+        int fd, wait_ms;
+        short events;
+        wait_target(tls, &fd, &events, &wait_ms);
+        struct pollfd p = {.fd = fd, .events = events};
+        poll(&p, fd >= 0 ? 1 : 0, (wait_ms < 0 || wait_ms > left) ? left : wait_ms);
     }
 }
 
@@ -299,6 +324,7 @@ int esp_tls_conn_destroy(esp_tls_t *tls)
         rc = close(tls->sockfd);
     }
     esp_tls_tcp_release(&tls->tcp);
+    esp_tls_resolve_free(&tls->dns);
     esp_tls_mem_free(tls);
     return rc;
 }
@@ -361,9 +387,22 @@ esp_err_t esp_tls_get_error_handle(esp_tls_t *tls, esp_tls_error_handle_t *error
 esp_err_t esp_tls_get_poll_target(esp_tls_t *tls, int *fd, short *events)
 {
     ESP_ENSURE(tls && fd && events, ESP_ERR_INVALID_ARG);
-    *fd = current_fd(tls);
-    *events = tls->wait == ESP_TLS_WAIT_READ    ? POLLIN
-              : tls->wait == ESP_TLS_WAIT_WRITE ? POLLOUT
-                                                : 0;
+    int unused;
+    wait_target(tls, fd, events, &unused);
     return ESP_OK;
+}
+
+int esp_tls_get_poll_timeout(esp_tls_t *tls)
+{
+    if (tls == NULL) {
+        return -1;
+    }
+    int fd, wait_ms;
+    short events;
+    wait_target(tls, &fd, &events, &wait_ms);
+    if (tls->deadline_ms != 0) {
+        int left = esp_tls_ms_left(tls->deadline_ms);
+        wait_ms = (wait_ms < 0 || wait_ms > left) ? left : wait_ms;
+    }
+    return wait_ms;
 }

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "esp_tls.h"
 #include "guard.h"
@@ -25,13 +26,22 @@ typedef enum {
 
 struct esp_tls_backend_ops;
 
-/** A connect in progress over a list of resolved addresses (core/tcp.c). */
+/** One resolved address. */
 typedef struct {
-    struct addrinfo *list; /* owned */
-    struct addrinfo *next; /* next address to try */
-    int fd;                /* socket of the current attempt, -1 if none */
-    int last_errno;        /* errno of the last failed attempt */
+    struct sockaddr_storage addr; /* port already set */
+    socklen_t len;
+} esp_tls_addr_t;
+
+/** A connect in progress over the resolved addresses, tried in order (core/tcp.c). */
+typedef struct {
+    esp_tls_addr_t *addrs; /* owned (esp_tls_mem_calloc) */
+    size_t count;
+    size_t next;    /* index of the next address to try */
+    int fd;         /* socket of the current attempt, -1 if none */
+    int last_errno; /* errno of the last failed attempt */
 } esp_tls_tcp_attempt_t;
+
+struct esp_tls_resolver;
 
 struct esp_tls {
     esp_tls_error_storage_t err; /* error tracker, embedded: no separate allocation */
@@ -41,10 +51,11 @@ struct esp_tls {
     esp_tls_wait_t wait;
     bool is_tls;
     bool non_block;
-    bool retry_requested;      /* the backend asks for one more attempt on a new connection */
-    bool retried;              /* that attempt is under way (the backend adapts its config) */
-    int64_t deadline_ms;       /* 0: none; else monotonic ms for the current connect */
-    esp_tls_tcp_attempt_t tcp; /* the TCP connect while in ESP_TLS_CONNECTING */
+    bool retry_requested;         /* the backend asks for one more attempt on a new connection */
+    bool retried;                 /* that attempt is under way (the backend adapts its config) */
+    int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
+    esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
+    struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */
     const struct esp_tls_backend_ops *ops;
     void *priv; /* backend state */
 };

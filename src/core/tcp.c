@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../mem/mem.h"
 #include "esp_log.h"
+#include "resolve.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";
@@ -29,44 +31,6 @@ esp_err_t esp_tls_tcp_check_target(const char *host, int hostlen, int port)
                    "host name contains a NUL byte within hostlen=%d", hostlen);
     ESP_ENSURE_LOG(port >= 1 && port <= 65535, ESP_ERR_INVALID_ARG, "port %d is outside 1..65535",
                    port);
-    return ESP_OK;
-}
-
-static int family_of(const esp_tls_cfg_t *cfg)
-{
-    if (cfg == NULL) {
-        return AF_UNSPEC;
-    }
-    switch (cfg->addr_family) {
-    case ESP_TLS_AF_INET: return AF_INET;
-    case ESP_TLS_AF_INET6: return AF_INET6;
-    default: return AF_UNSPEC;
-    }
-}
-
-esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen, int port,
-                              const esp_tls_cfg_t *cfg, esp_tls_error_handle_t err)
-{
-    char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
-    char service[8];
-    memcpy(name, host, hostlen);
-    name[hostlen] = '\0';
-    snprintf(service, sizeof(service), "%d", port);
-
-    struct addrinfo hints = {
-        .ai_family = family_of(cfg),
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = AI_NUMERICSERV,
-    };
-    int rc = getaddrinfo(name, service, &hints, &a->list);
-    if (rc != 0 || a->list == NULL) {
-        ESP_LOGE(TAG, "couldn't get hostname for :%s: getaddrinfo() returns %d (%s)", name, rc,
-                 gai_strerror(rc));
-        esp_tls_capture(err, ESP_TLS_ERR_TYPE_SYSTEM, rc == EAI_SYSTEM ? errno : 0);
-        a->list = NULL;
-        return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
-    }
-    a->next = a->list;
     return ESP_OK;
 }
 
@@ -132,12 +96,13 @@ static esp_err_t set_options(int fd, const esp_tls_cfg_t *cfg, bool tls)
 }
 
 /* Start one attempt on @p ai. ESP_OK: connected or in progress; otherwise fd is closed. */
-static esp_err_t start_one(esp_tls_tcp_attempt_t *a, const struct addrinfo *ai,
+static esp_err_t start_one(esp_tls_tcp_attempt_t *a, const esp_tls_addr_t *ai,
                            const esp_tls_cfg_t *cfg, bool tls, esp_tls_error_handle_t err)
 {
-    ESP_ENSURE(ai->ai_family == AF_INET || ai->ai_family == AF_INET6,
+    int family = ai->addr.ss_family;
+    ESP_ENSURE(family == AF_INET || family == AF_INET6,
                ESP_ERR_ESP_TLS_UNSUPPORTED_PROTOCOL_FAMILY);
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         a->last_errno = errno;
         esp_tls_capture(err, ESP_TLS_ERR_TYPE_SYSTEM, errno);
@@ -150,7 +115,7 @@ static esp_err_t start_one(esp_tls_tcp_attempt_t *a, const struct addrinfo *ai,
         close(fd);
         return rc;
     }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    if (connect(fd, (const struct sockaddr *)&ai->addr, ai->len) != 0 && errno != EINPROGRESS) {
         a->last_errno = errno;
         esp_tls_capture(err, ESP_TLS_ERR_TYPE_SYSTEM, errno);
         ESP_LOGD(TAG, "[sock=%d] connect() failed: %s", fd, strerror(errno));
@@ -166,10 +131,8 @@ static esp_err_t start_next(esp_tls_tcp_attempt_t *a, const esp_tls_cfg_t *cfg, 
                             esp_tls_error_handle_t err)
 {
     esp_err_t rc = ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
-    while (a->next != NULL) {
-        const struct addrinfo *ai = a->next;
-        a->next = ai->ai_next;
-        rc = start_one(a, ai, cfg, tls, err);
+    while (a->next < a->count) {
+        rc = start_one(a, &a->addrs[a->next++], cfg, tls, err);
         if (rc == ESP_OK || rc == ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED) {
             return rc;
         }
@@ -212,7 +175,7 @@ esp_err_t esp_tls_tcp_step(esp_tls_tcp_attempt_t *a, const esp_tls_cfg_t *cfg, b
             ESP_GUARD(start_next(a, cfg, tls, err));
         }
         esp_err_t rc = check_current(a, err, connected);
-        if (rc != ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST || a->next == NULL) {
+        if (rc != ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST || a->next >= a->count) {
             if (rc == ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST) {
                 ESP_LOGE(TAG, "failed to connect to any address: %s", strerror(a->last_errno));
             }
@@ -241,11 +204,10 @@ void esp_tls_tcp_release(esp_tls_tcp_attempt_t *a)
         close(a->fd);
         a->fd = -1;
     }
-    if (a->list) {
-        freeaddrinfo(a->list);
-    }
-    a->list = NULL;
-    a->next = NULL;
+    esp_tls_mem_free(a->addrs);
+    a->addrs = NULL;
+    a->count = 0;
+    a->next = 0;
 }
 
 int esp_tls_poll_fd(int fd, esp_tls_wait_t what, int timeout_ms)
@@ -272,9 +234,8 @@ int esp_tls_ms_left(int64_t deadline_ms)
 
 /* Blocking connect used by esp_tls_plain_tcp_connect(). */
 static esp_err_t connect_blocking(esp_tls_tcp_attempt_t *a, const esp_tls_cfg_t *cfg,
-                                  esp_tls_error_handle_t err)
+                                  esp_tls_error_handle_t err, int64_t deadline)
 {
-    int64_t deadline = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
     for (;;) {
         bool connected = false;
         ESP_GUARD(esp_tls_tcp_step(a, cfg, false, err, &connected));
@@ -298,9 +259,11 @@ esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
     ESP_ENSURE(sockfd != NULL && error_handle != NULL, ESP_ERR_INVALID_ARG);
     ESP_GUARD(esp_tls_tcp_check_target(host, hostlen, port));
     esp_tls_tcp_attempt_t a = ESP_TLS_TCP_ATTEMPT_INIT;
-    esp_err_t rc = esp_tls_tcp_resolve(&a, host, (size_t)hostlen, port, cfg, error_handle);
+    int64_t deadline = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
+    esp_err_t rc = esp_tls_resolve_blocking(
+        host, (size_t)hostlen, port, cfg ? cfg->addr_family : ESP_TLS_AF_UNSPEC, deadline, &a);
     if (rc == ESP_OK) {
-        rc = connect_blocking(&a, cfg, error_handle);
+        rc = connect_blocking(&a, cfg, error_handle, deadline);
     }
     if (rc == ESP_OK) {
         *sockfd = esp_tls_tcp_take(&a, cfg);

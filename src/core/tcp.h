@@ -11,7 +11,7 @@
 
 #define ESP_TLS_TCP_ATTEMPT_INIT                                                                   \
     {                                                                                              \
-        NULL, NULL, -1, 0                                                                          \
+        .addrs = NULL, .count = 0, .next = 0, .fd = -1                                             \
     }
 
 /**
@@ -19,10 +19,6 @@
  * over 253 bytes, or a port outside 1..65535.
  */
 esp_err_t esp_tls_tcp_check_target(const char *host, int hostlen, int port) ESP_MUST_CHECK;
-
-/** Resolve host:port into @p a (blocking getaddrinfo). */
-esp_err_t esp_tls_tcp_resolve(esp_tls_tcp_attempt_t *a, const char *host, size_t hostlen, int port,
-                              const esp_tls_cfg_t *cfg, esp_tls_error_handle_t err) ESP_MUST_CHECK;
 
 /**
  * Advance the connect without blocking: start an attempt on the next address, or check the

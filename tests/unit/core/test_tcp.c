@@ -18,11 +18,14 @@ typedef struct {
     int sock_errno;
 } err_storage_t;
 
-static struct sockaddr_in loopback(int port)
+static esp_tls_addr_t loopback(int port)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return sa;
+    esp_tls_addr_t a = {.len = sizeof(struct sockaddr_in)};
+    struct sockaddr_in *sa = (struct sockaddr_in *)&a.addr;
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
 }
 
 /* Two addresses, the first refuses: the connect must end on the second. */
@@ -32,19 +35,9 @@ static void test_every_address_tried(void **state)
     int port = 0;
     int lfd = unit_listener(&port);
     assert_true(lfd >= 0);
-    struct sockaddr_in refused = loopback(unit_closed_port());
-    struct sockaddr_in good = loopback(port);
-    struct addrinfo second = {.ai_family = AF_INET,
-                              .ai_socktype = SOCK_STREAM,
-                              .ai_addrlen = sizeof(good),
-                              .ai_addr = (struct sockaddr *)&good};
-    struct addrinfo first = {.ai_family = AF_INET,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_addrlen = sizeof(refused),
-                             .ai_addr = (struct sockaddr *)&refused,
-                             .ai_next = &second};
-    /* list stays NULL: the addresses are on the stack, not from getaddrinfo() */
-    esp_tls_tcp_attempt_t a = {.list = NULL, .next = &first, .fd = -1};
+    esp_tls_addr_t addrs[2] = {loopback(unit_closed_port()), loopback(port)};
+    /* the addresses are on the stack: hand the array back before the attempt is released */
+    esp_tls_tcp_attempt_t a = {.addrs = addrs, .count = 2, .next = 0, .fd = -1};
     err_storage_t err = {0};
     esp_tls_cfg_t cfg = {.timeout_ms = 2000};
     bool connected = false;
@@ -57,6 +50,7 @@ static void test_every_address_tried(void **state)
     }
     assert_true(connected);
     assert_int_equal(err.sock_errno, ECONNREFUSED); /* the first attempt was refused */
+    a.addrs = NULL;
     int fd = esp_tls_tcp_take(&a, &cfg);
     struct sockaddr_in peer;
     socklen_t len = sizeof(peer);
@@ -74,18 +68,8 @@ static void test_every_address_tried(void **state)
 static void test_all_addresses_refuse(void **state)
 {
     (void)state;
-    struct sockaddr_in r1 = loopback(unit_closed_port());
-    struct sockaddr_in r2 = loopback(unit_closed_port());
-    struct addrinfo second = {.ai_family = AF_INET,
-                              .ai_socktype = SOCK_STREAM,
-                              .ai_addrlen = sizeof(r2),
-                              .ai_addr = (struct sockaddr *)&r2};
-    struct addrinfo first = {.ai_family = AF_INET,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_addrlen = sizeof(r1),
-                             .ai_addr = (struct sockaddr *)&r1,
-                             .ai_next = &second};
-    esp_tls_tcp_attempt_t a = {.list = NULL, .next = &first, .fd = -1};
+    esp_tls_addr_t addrs[2] = {loopback(unit_closed_port()), loopback(unit_closed_port())};
+    esp_tls_tcp_attempt_t a = {.addrs = addrs, .count = 2, .next = 0, .fd = -1};
     err_storage_t err = {0};
     bool connected = false;
     esp_err_t rc = ESP_OK;
@@ -98,6 +82,8 @@ static void test_all_addresses_refuse(void **state)
     assert_int_equal(rc, ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST);
     assert_int_equal(err.sock_errno, ECONNREFUSED);
     assert_int_equal(a.fd, -1);
+    assert_int_equal(a.next, 2);
+    a.addrs = NULL;
     esp_tls_tcp_release(&a);
 }
 
