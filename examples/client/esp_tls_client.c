@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "esp_log.h"
 #include "esp_tls.h"
@@ -22,7 +23,8 @@ typedef struct {
     char alpn_buf[128];
     char *ca, *cert, *key;
     size_t ca_len, cert_len, key_len;
-    bool global_ca, no_nul, async;
+    bool global_ca, no_nul, async, probe_read;
+    int partial;
 } client_opts_t;
 
 static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
@@ -63,7 +65,8 @@ static void usage(void)
             "usage: esp_tls_client (--host H --port P | --url URL) [--ca F] [--global-ca F]\n"
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
-            "  [--send TEXT] [--expect TEXT] [--debug] [--async]\n");
+            "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
+            "  [--probe-read] [--partial N]\n");
     exit(2);
 }
 
@@ -76,7 +79,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"tls13", 0, 0, '3'},   {"alpn", 1, 0, 'a'},      {"common-name", 1, 0, 'n'},
         {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},   {"no-nul", 0, 0, 'z'},
         {"plain", 0, 0, 'T'},   {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
-        {"debug", 0, 0, 'd'},   {"async", 0, 0, 'A'},     {0, 0, 0, 0},
+        {"debug", 0, 0, 'd'},   {"async", 0, 0, 'A'},     {"dns", 1, 0, 'D'},
+        {"probe-read", 0, 0, 'R'}, {"partial", 1, 0, 'N'}, {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
     int c;
@@ -107,6 +111,13 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'S': o->send = optarg; break;
         case 'e': o->expect = optarg; break;
         case 'd': esp_log_level_set("*", ESP_LOG_DEBUG); break;
+        case 'D':
+            if (esp_tls_set_dns_servers(optarg) != ESP_OK) {
+                exit(2);
+            }
+            break;
+        case 'R': o->probe_read = true; break;
+        case 'N': o->partial = (int)strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;
             o->cfg.non_block = true;
@@ -222,19 +233,57 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
     return 1;
 }
 
-/* esp_tls_conn_new_async() driven by poll() on what the connection waits for. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* esp_tls_conn_new_async() driven by poll() on what the connection waits for; prints how
+ * many calls it took and the longest single call (no call may block the loop). */
 static int connect_async(client_opts_t *o, esp_tls_t *tls)
 {
-    int rc, steps = 0;
-    while ((rc = esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, tls)) ==
-           0) {
+    int rc, calls = 0;
+    int64_t start = now_ms(), longest = 0;
+    for (;;) {
+        int64_t t0 = now_ms();
+        rc = esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, tls);
+        int64_t took = now_ms() - t0;
+        longest = took > longest ? took : longest;
+        calls++;
+        if (rc != 0) {
+            break;
+        }
         struct pollfd p = {.fd = -1};
         esp_tls_get_poll_target(tls, &p.fd, &p.events);
-        poll(&p, 1, 1000);
-        steps++;
+        poll(&p, p.fd >= 0 ? 1 : 0, esp_tls_get_poll_timeout(tls));
     }
-    printf("async_steps=%d\n", steps);
+    printf("async_calls=%d\nasync_max_call_ms=%lld\nasync_total_ms=%lld\n", calls,
+           (long long)longest, (long long)(now_ms() - start));
     return rc;
+}
+
+/* One read before anything was sent: with non_block it must come back at once. */
+static void probe_read(esp_tls_t *tls)
+{
+    char buf[16];
+    int64_t t0 = now_ms();
+    ssize_t n = esp_tls_conn_read(tls, buf, sizeof(buf));
+    printf("probe_read=%zd\nprobe_read_ms=%lld\n", n, (long long)(now_ms() - t0));
+}
+
+/* Read a few bytes of a longer record: the rest stays decrypted inside the library while
+ * the socket has nothing more to read. */
+static void partial_read(esp_tls_t *tls, int want)
+{
+    char buf[64];
+    ssize_t n = read_some(tls, buf, (size_t)want < sizeof(buf) ? (size_t)want : sizeof(buf));
+    int fd = -1;
+    esp_tls_get_conn_sockfd(tls, &fd);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    printf("partial_read=%zd\nbytes_avail=%zd\nsocket_readable=%d\n", n,
+           esp_tls_get_bytes_avail(tls), poll(&p, 1, 0) > 0 && (p.revents & POLLIN));
 }
 
 int main(int argc, char **argv)
@@ -254,6 +303,12 @@ int main(int argc, char **argv)
     int status = 1;
     if (rc == 1) {
         print_session(tls);
+        if (o.probe_read) {
+            probe_read(tls);
+        }
+        if (o.partial > 0) {
+            partial_read(tls, o.partial);
+        }
         status = exchange(&o, tls);
     }
     esp_tls_mem_stats_t mem;

@@ -53,6 +53,13 @@ ip_san_ipv6          | ossl6 server-ec                   | --host ::1 --port $PO
 ip_san_ipv6_control  | ossl6 noip-rsa                    | --host ::1 --port $PORT --ca $D/ca-rsa.crt \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4
 
+# --- diagnostics: the FAQ's "compare the server's chain": with the esp-tls-mbedtls tag at
+# debug level each certificate is printed as it is verified, also when verification fails
+debug_chain_on_failure | ossl server-ec                 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --common-name wrong.example --debug \
+  | result=-1 exit=1 tls_flags=0x4 stderr~peer%20chain%20depth%200 stderr~CN=localhost stderr~peer%20chain%20depth%201 stderr~esp-tls%20Test%20Root%20EC
+debug_chain_quiet_by_default | ossl server-ec           | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --common-name wrong.example \
+  | result=-1 exit=1 tls_flags=0x4 stderr~Failed%20to%20verify stderr!~peer%20chain%20depth
+
 # --- trust anchors ---
 global_ca            | ossl server-rsa                   | --host 127.0.0.1 --port $PORT --global-ca $D/ca-rsa.crt --send "$GET" --expect "HTTP/1.0 200" \
   | global_ca_store=ESP_OK result=1 exit=0 expect=found

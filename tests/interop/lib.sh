@@ -22,6 +22,8 @@
 #       drop / garbage                reads the ClientHello, then closes / answers non-TLS bytes
 #       reply                         plain TCP, answers each chunk with "PONG:" + chunk
 #       none                          nothing listens on $PORT (a free port)
+#       peer CERT [options]           tests/interop/peer.py: TLS server (Python ssl) and, with
+#                                     --dns-delay-ms, a DNS responder on UDP $PORT
 #   - client args: shell words for the client (eval'd after the server has started), with
 #     $PORT (the server's port), $D (the certificate directory) and $GET (an HTTP/1.0 GET
 #     request with real CRLFs).
@@ -31,10 +33,11 @@
 #       key!=value    the client printed key, with another value
 #       key~text      the client printed key, its value contains text
 #       key&mask      the client printed key, value & mask != 0 (e.g. tls_flags&0x04)
+#       key<=N key>=N the client printed key with a number <= N / >= N
 #       exit=N        the client's exit status is N (exit!=N: is not N)
 #       maxms=N       the client finished within N ms (minms=N: took at least N ms)
 #       server~text   the server's output contains text (server!~text: does not)
-#       stderr~text   the client's stderr contains text
+#       stderr~text   the client's stderr contains text (stderr!~text: does not)
 # Environment: INTEROP_CASES='glob ...' runs only the matching case names;
 # INTEROP_KEEP=1 keeps the temp dir with every case's output.
 
@@ -226,6 +229,17 @@ check() {
     server~*) grep -Fq -- "$(unesc "${tok#server~}")" "$dir/server" ;;
     server!~*) ! grep -Fq -- "$(unesc "${tok#server!~}")" "$dir/server" ;;
     stderr~*) grep -Fq -- "$(unesc "${tok#stderr~}")" "$dir/err" ;;
+    stderr!~*) ! grep -Fq -- "$(unesc "${tok#stderr!~}")" "$dir/err" ;;
+    *\<=*) # key<=N: the client printed key with a number no greater than N
+        k=${tok%%<=*}
+        kv_has "$dir/out" "$k" || return 1
+        [ "$(kv_get "$dir/out" "$k")" -le "${tok#*<=}" ] 2>/dev/null
+        ;;
+    *\>=*)
+        k=${tok%%>=*}
+        kv_has "$dir/out" "$k" || return 1
+        [ "$(kv_get "$dir/out" "$k")" -ge "${tok#*>=}" ] 2>/dev/null
+        ;;
     *!=*)
         k=${tok%%!=*}
         kv_has "$dir/out" "$k" && ! kv_is "$dir/out" "$k" "$(unesc "${tok#*!=}")"
@@ -388,4 +402,12 @@ it_finish() {
         exit 1
     fi
     exit 0
+}
+
+# peer CERT [peer.py options]: tests/interop/peer.py (TLS server on TCP, optional slow DNS
+# responder on UDP, both on $PORT)
+peer() {
+    c=$1
+    shift
+    exec "$PY" "$IT_DIR/peer.py" "$PORT" "$D/$c.crt" "$D/$c.key" "$@"
 }
