@@ -25,6 +25,7 @@ typedef struct {
     size_t ca_len, cert_len, key_len;
     bool global_ca, no_nul, async, probe_read;
     int partial;
+    long big_write;
 } client_opts_t;
 
 static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
@@ -66,7 +67,7 @@ static void usage(void)
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
-            "  [--probe-read] [--partial N]\n");
+            "  [--probe-read] [--partial N] [--big-write BYTES]\n");
     exit(2);
 }
 
@@ -80,7 +81,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"skip-cn", 0, 0, 's'}, {"timeout", 1, 0, 't'},   {"no-nul", 0, 0, 'z'},
         {"plain", 0, 0, 'T'},   {"send", 1, 0, 'S'},      {"expect", 1, 0, 'e'},
         {"debug", 0, 0, 'd'},   {"async", 0, 0, 'A'},     {"dns", 1, 0, 'D'},
-        {"probe-read", 0, 0, 'R'}, {"partial", 1, 0, 'N'}, {0, 0, 0, 0},
+        {"probe-read", 0, 0, 'R'}, {"partial", 1, 0, 'N'}, {"big-write", 1, 0, 'W'},
+        {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
     int c;
@@ -118,6 +120,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
             break;
         case 'R': o->probe_read = true; break;
         case 'N': o->partial = (int)strtol(optarg, NULL, 10); break;
+        case 'W': o->big_write = strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;
             o->cfg.non_block = true;
@@ -264,6 +267,22 @@ static int connect_async(client_opts_t *o, esp_tls_t *tls)
     return rc;
 }
 
+/* One large write to a peer that does not read: with non_block it returns what fit (a partial
+ * write), and the next write returns ESP_TLS_ERR_SSL_WANT_WRITE. */
+static void big_write(esp_tls_t *tls, long len)
+{
+    char *buf = calloc(1, (size_t)len);
+    if (buf == NULL) {
+        return;
+    }
+    int64_t t0 = now_ms();
+    ssize_t first = esp_tls_conn_write(tls, buf, (size_t)len);
+    ssize_t second = esp_tls_conn_write(tls, buf, (size_t)len);
+    printf("big_write=%zd\nbig_write_again=%zd\nbig_write_ms=%lld\n", first, second,
+           (long long)(now_ms() - t0));
+    free(buf);
+}
+
 /* One read before anything was sent: with non_block it must come back at once. */
 static void probe_read(esp_tls_t *tls)
 {
@@ -305,6 +324,9 @@ int main(int argc, char **argv)
         print_session(tls);
         if (o.probe_read) {
             probe_read(tls);
+        }
+        if (o.big_write > 0) {
+            big_write(tls, o.big_write);
         }
         if (o.partial > 0) {
             partial_read(tls, o.partial);

@@ -59,5 +59,8 @@ nonblock_read_want   | ossl server-ec         | --host 127.0.0.1 --port $PORT --
 # has nothing to read (what esp_tls_get_bytes_avail() is for)
 bytes_avail_pending  | peer server-ec --greeting 100 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --async --partial 10 \
   | result=1 partial_read=10 bytes_avail=90 socket_readable=0
+# a 16 MiB write to a peer that never reads: a partial count, then WANT_WRITE (-0x6880), fast
+partial_write        | peer server-ec --no-read | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --async --big-write 16777216 \
+  | result=1 big_write>=1 big_write<=16777215 big_write_again=-26752 big_write_ms<=1000
 EOF2
 it_finish

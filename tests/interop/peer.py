@@ -1,10 +1,12 @@
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
-    peer.py PORT CERT KEY [--greeting N] [--dns-delay-ms MS] [--dns-a IP] [--dns-aaaa IP]
+    peer.py PORT CERT KEY [--greeting N] [--no-read] [--dns-delay-ms MS] [--dns-a IP]
+            [--dns-aaaa IP]
 
 TCP 127.0.0.1:PORT: a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it sends N
 bytes in one TLS record right after the handshake and keeps the connection open; otherwise it
-answers each request with "HTTP/1.0 200 OK". UDP 127.0.0.1:PORT (same number): with
+answers each request with "HTTP/1.0 200 OK". With --no-read it never reads after the
+handshake, so a client's writes fill the socket buffers. UDP 127.0.0.1:PORT (same number): with
 --dns-delay-ms, a DNS responder that answers every query after that delay with the given A and
 AAAA records (in that order: AAAA first, then A, so that a client tries IPv6 first).
 Exits 1 if the port cannot be bound.
@@ -49,9 +51,12 @@ def serve_dns(sock, delay, a, aaaa):
         threading.Thread(target=reply, daemon=True).start()
 
 
-def serve_tls(conn, ctx, greeting):
+def serve_tls(conn, ctx, greeting, no_read):
     try:
         with ctx.wrap_socket(conn, server_side=True) as tls:
+            if no_read:
+                while True:
+                    time.sleep(60)  # handshake done; never read: the client's writes pile up
             if greeting:
                 tls.sendall(b"g" * greeting)  # one write, one record
                 while tls.recv(4096):
@@ -72,6 +77,7 @@ def main():
     ap.add_argument("cert")
     ap.add_argument("key")
     ap.add_argument("--greeting", type=int, default=0)
+    ap.add_argument("--no-read", action="store_true")
     ap.add_argument("--dns-delay-ms", type=int, default=-1)
     ap.add_argument("--dns-a", default="")
     ap.add_argument("--dns-aaaa", default="")
@@ -95,7 +101,7 @@ def main():
     while True:
         conn, _ = srv.accept()
         print("peer: connection", flush=True)
-        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting), daemon=True).start()
+        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read), daemon=True).start()
 
 
 if __name__ == "__main__":
