@@ -33,6 +33,9 @@ demo: all
 test: all
 	sh tests/run-all.sh
 
+bench: all
+	sh bench/run.sh $(RELEASE)
+
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	KCONFIG_CONFIG=sdkconfig $(PYTHON) -m menuconfig Kconfig
