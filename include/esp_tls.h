@@ -20,6 +20,9 @@
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
+#include "mbedtls/ssl_ticket.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -154,6 +157,71 @@ typedef struct esp_tls_cfg {
     esp_tls_dyn_buf_strategy_t esp_tls_dyn_buf_strategy; /**< Dynamic buffer strategy */
 #endif
 } esp_tls_cfg_t;
+
+#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
+/** Server session ticket keys (esp_tls_cfg_server_session_tickets_init()). */
+typedef struct esp_tls_server_session_ticket_ctx {
+    mbedtls_ssl_ticket_context ticket_ctx; /**< Mbed TLS ticket keys */
+} esp_tls_server_session_ticket_ctx_t;
+#endif
+
+#if CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK
+/** Called after the ClientHello is parsed; may call mbedtls_ssl_set_hs_own_cert(). */
+typedef mbedtls_ssl_hs_cb_t esp_tls_handshake_callback;
+#else
+typedef void *esp_tls_handshake_callback; /**< Source compatibility only */
+#endif
+
+/** Server configuration. Zero-initialise, then set what you need. */
+typedef struct esp_tls_cfg_server {
+    const char **alpn_protos; /**< NULL-terminated ALPN names the server accepts */
+    union {
+        const unsigned char *cacert_buf;     /**< CA for client certificates (mutual TLS) */
+        const unsigned char *cacert_pem_buf; /**< Legacy alias */
+    };
+    union {
+        unsigned int cacert_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int cacert_pem_bytes; /**< Legacy alias */
+    };
+    union {
+        const unsigned char *servercert_buf;     /**< Server certificate (chain) */
+        const unsigned char *servercert_pem_buf; /**< Legacy alias */
+    };
+    union {
+        unsigned int servercert_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int servercert_pem_bytes; /**< Legacy alias */
+    };
+    union {
+        const unsigned char *serverkey_buf;     /**< Server private key */
+        const unsigned char *serverkey_pem_buf; /**< Legacy alias */
+    };
+    union {
+        unsigned int serverkey_bytes;     /**< Length; for PEM it includes the NUL */
+        unsigned int serverkey_pem_bytes; /**< Legacy alias */
+    };
+    const unsigned char *serverkey_password; /**< Passphrase of an encrypted key */
+    unsigned int serverkey_password_len;     /**< Passphrase length */
+    bool use_ecdsa_peripheral;               /**< Hardware only: ESP_FAIL on a host */
+    uint8_t ecdsa_key_efuse_blk;             /**< Hardware only */
+    uint8_t ecdsa_key_efuse_blk_high;        /**< Hardware only */
+    esp_tls_ecdsa_curve_t ecdsa_curve;       /**< Hardware only */
+    bool use_secure_element;                 /**< Hardware only: ESP_FAIL on a host */
+#if CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL
+    bool client_cert_authmode_optional; /**< With a CA: request, but do not require, a cert */
+#endif
+#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
+    esp_tls_server_session_ticket_ctx_t *ticket_ctx; /**< From ..._session_tickets_init() */
+#endif
+    /** Deadline of esp_tls_server_session_create() in ms (0: 10000) */
+    uint32_t tls_handshake_timeout_ms;
+    void *userdata;                            /**< mbedtls_ssl_conf_get_user_data_p() */
+    esp_tls_handshake_callback cert_select_cb; /**< CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK */
+#if CONFIG_ESP_TLS_PSK_VERIFICATION
+    const psk_hint_key_t *psk_hint_key; /**< Server PSK, when no certificate is given */
+#endif
+    esp_tls_proto_ver_t tls_version; /**< Version to accept */
+    const int *ciphersuites_list;    /**< Zero-terminated IANA ciphersuite IDs, or NULL */
+} esp_tls_cfg_server_t;
 
 /**
  * @brief Allocate a connection handle.
@@ -296,6 +364,47 @@ esp_err_t esp_tls_get_error_handle(esp_tls_t *tls, esp_tls_error_handle_t *error
 esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
                                     const esp_tls_cfg_t *cfg, esp_tls_error_handle_t error_handle,
                                     int *sockfd);
+
+/**
+ * @brief Set up a server session on an accepted socket (no handshake yet).
+ *
+ * The socket is used as it is (blocking or not). esp_tls_server_session_delete() leaves it open;
+ * esp_tls_conn_destroy() closes it.
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL arguments or a negative socket; ESP_FAIL on a
+ *         setup error (captured in the tracker; state ESP_TLS_FAIL)
+ */
+esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls);
+
+/**
+ * @brief One handshake step of a server session.
+ * @return 0 done; ESP_TLS_ERR_SSL_WANT_READ/_WANT_WRITE: call again when the socket is ready;
+ *         another negative Mbed TLS code on failure (captured; state ESP_TLS_FAIL)
+ */
+int esp_tls_server_session_continue_async(esp_tls_t *tls);
+
+/**
+ * @brief Set up a server session and complete its handshake within cfg->tls_handshake_timeout_ms.
+ *
+ * The deadline holds on blocking and non-blocking sockets alike.
+ * @return 0 connected; ESP_FAIL or ESP_ERR_INVALID_ARG (positive) if setup failed; the
+ *         positive ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT at the deadline; a negative Mbed TLS
+ *         code on a handshake error. Test the result with != 0.
+ */
+int esp_tls_server_session_create(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls);
+
+/** @brief Free a server session without closing its socket (the caller owns it). NULL-safe. */
+void esp_tls_server_session_delete(esp_tls_t *tls);
+
+/**
+ * @brief Create session ticket keys for a server configuration (RFC 5077 / TLS 1.3 tickets).
+ * @return ESP_OK; ESP_ERR_INVALID_ARG if @p cfg is NULL or already has a ticket_ctx;
+ *         ESP_ERR_NO_MEM; ESP_ERR_MBEDTLS_SSL_TICKET_SETUP_FAILED (cfg->ticket_ctx stays NULL);
+ *         ESP_ERR_NOT_SUPPORTED without CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
+ */
+esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg);
+
+/** @brief Free the ticket keys of @p cfg and set cfg->ticket_ctx to NULL. NULL-safe. */
+void esp_tls_cfg_server_session_tickets_free(esp_tls_cfg_server_t *cfg);
 
 #ifdef __cplusplus
 }

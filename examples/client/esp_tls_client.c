@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "esp_crt_bundle.h"
 #include "esp_log.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
@@ -60,6 +61,36 @@ static void split_alpn(client_opts_t *o, const char *list)
     o->cfg.alpn_protos = o->alpn;
 }
 
+/* --bundle FILE / --bundle-default: verify the server with the certificate bundle
+ * (esp_crt_bundle.h): FILE is set with esp_crt_bundle_set(), else the built-in bundle. */
+static unsigned char *s_bundle;
+static size_t s_bundle_len;
+static bool s_use_bundle;
+
+static void bundle_option(int opt, const char *file)
+{
+    s_use_bundle = true;
+    if (opt == 'B') {
+        s_bundle = read_file(file, &s_bundle_len, false);
+    }
+}
+
+static void bundle_configure(esp_tls_cfg_t *cfg)
+{
+    if (s_bundle != NULL) {
+        printf("bundle_set=%s\n", esp_err_to_name(esp_crt_bundle_set(s_bundle, s_bundle_len)));
+    }
+    if (s_use_bundle) {
+        cfg->crt_bundle_attach = esp_crt_bundle_attach;
+    }
+}
+
+static void bundle_cleanup(void)
+{
+    esp_crt_bundle_detach(NULL);
+    free(s_bundle);
+}
+
 static void usage(void)
 {
     fprintf(stderr,
@@ -67,7 +98,8 @@ static void usage(void)
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
-            "  [--probe-read] [--partial N] [--big-write BYTES]\n");
+            "  [--probe-read] [--partial N] [--big-write BYTES]\n"
+            "  [--bundle FILE | --bundle-default]\n");
     exit(2);
 }
 
@@ -98,6 +130,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"probe-read", 0, 0, 'R'},
         {"partial", 1, 0, 'N'},
         {"big-write", 1, 0, 'W'},
+        {"bundle", 1, 0, 'B'},
+        {"bundle-default", 0, 0, 'U'},
         {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
@@ -141,6 +175,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
             o->async = true;
             o->cfg.non_block = true;
             break;
+        case 'B':
+        case 'U': bundle_option(c, optarg); break;
         default: usage();
         }
     }
@@ -267,7 +303,8 @@ static int connect_async(client_opts_t *o, esp_tls_t *tls)
     int64_t start = now_ms(), longest = 0;
     for (;;) {
         int64_t t0 = now_ms();
-        rc = esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, tls);
+        rc = o->url ? esp_tls_conn_http_new_async(o->url, &o->cfg, tls)
+                    : esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, tls);
         int64_t took = now_ms() - t0;
         longest = took > longest ? took : longest;
         calls++;
@@ -326,14 +363,15 @@ int main(int argc, char **argv)
     client_opts_t o = {0};
     parse_args(argc, argv, &o);
     configure(&o);
+    bundle_configure(&o.cfg);
     esp_tls_reset_mem_peak();
     esp_tls_t *tls = esp_tls_init();
     if (!tls) {
         return 1;
     }
-    int rc = o.url     ? esp_tls_conn_http_new_sync(o.url, &o.cfg, tls)
-             : o.async ? connect_async(&o, tls)
-                       : esp_tls_conn_new_sync(o.host, (int)strlen(o.host), o.port, &o.cfg, tls);
+    int rc = o.async ? connect_async(&o, tls)
+             : o.url ? esp_tls_conn_http_new_sync(o.url, &o.cfg, tls)
+                     : esp_tls_conn_new_sync(o.host, (int)strlen(o.host), o.port, &o.cfg, tls);
     printf("result=%d\n", rc);
     int status = 1;
     if (rc == 1) {
@@ -361,5 +399,6 @@ int main(int argc, char **argv)
     free(o.ca);
     free(o.cert);
     free(o.key);
+    bundle_cleanup();
     return status;
 }

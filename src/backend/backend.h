@@ -14,6 +14,8 @@ typedef struct esp_tls_backend_ops {
     /** Build the client TLS state in tls->priv for @p host (not NUL-terminated). */
     esp_err_t (*client_create)(esp_tls_t *tls, const char *host, size_t hostlen,
                                const esp_tls_cfg_t *cfg);
+    /** Build the server TLS state in tls->priv for an accepted socket. */
+    esp_err_t (*server_create)(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg);
     /** One handshake step: 0 done, ESP_TLS_ERR_SSL_WANT_*, or another negative code. */
     int (*handshake)(esp_tls_t *tls);
     ssize_t (*read)(esp_tls_t *tls, char *data, size_t datalen);

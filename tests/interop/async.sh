@@ -18,6 +18,11 @@ async_gnutls_mtls    | gnutls server-ec --require-client-cert --verify-client-ce
 async_ipv6           | ossl6 server-ec        | --host ::1 --port $PORT --ca $D/ca-ec.crt --async --send "$GET" --expect "HTTP/1.0 200" \
   | result=1 exit=0 expect=found async_max_call_ms<=100
 
+async_url            | ossl server-ec         | --url https://localhost:$PORT/index.html --ca $D/ca-ec.crt --async --send "$GET" --expect "HTTP/1.0 200" \
+  | result=1 exit=0 expect=found async_max_call_ms<=100
+async_url_malformed  | none                   | --url https://[::1 --ca $D/ca-ec.crt --async \
+  | result=-1 exit=1 last_error=0x102 async_calls=1
+
 # --- failures: fast, or bounded by timeout_ms, never a blocking call ---
 async_closed_port    | none                   | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --async \
   | result=-1 exit=1 last_error=0x8004 errno=111 async_max_call_ms<=100 maxms=2000

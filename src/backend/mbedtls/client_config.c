@@ -48,70 +48,10 @@ static esp_err_t set_hostname(esp_tls_t *tls, const char *host, size_t hostlen,
     return ESP_OK;
 }
 
-esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ver_t ver,
-                                      bool strict)
-{
-    (void)strict;
-    /* Nothing older than TLS 1.2, whatever the request. */
-    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
-    switch (ver) {
-    case ESP_TLS_VER_ANY: return ESP_OK;
-    case ESP_TLS_VER_TLS_1_2:
-        mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
-        return ESP_OK;
-    case ESP_TLS_VER_TLS_1_3:
-#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-        mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
-        mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
-        return ESP_OK;
-#else
-        ESP_ENSURE_LOG(!strict, ESP_ERR_INVALID_ARG,
-                       "TLS 1.3 requested but CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 is off");
-        ESP_LOGW(TAG, "TLS 1.3 requested but not compiled in; using the defaults");
-        return ESP_OK;
-#endif
-    default: ESP_LOGE(TAG, "unknown tls_version %d", (int)ver); return ESP_ERR_INVALID_ARG;
-    }
-}
-
-static esp_err_t set_alpn(esp_tls_t *tls, const char **protos)
-{
-    if (protos == NULL) {
-        return ESP_OK;
-    }
-#if defined(MBEDTLS_SSL_ALPN)
-    int ret = mbedtls_ssl_conf_alpn_protocols(&esp_tls_mbedtls(tls)->conf, protos);
-    if (ret != 0) {
-        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_alpn_protocols", ret,
-                                    ESP_ERR_MBEDTLS_SSL_CONF_ALPN_PROTOCOLS_FAILED,
-                                    "a protocol name is empty or longer than 255 bytes");
-    }
-    return ESP_OK;
-#else
-    (void)tls;
-    ESP_LOGE(TAG, "alpn_protos is set but CONFIG_MBEDTLS_SSL_ALPN is off");
-    return ESP_ERR_INVALID_STATE;
-#endif
-}
-
-/* Hardware-backed keys exist only on ESP32 chips. */
-static esp_err_t reject_hardware(const esp_tls_cfg_t *cfg)
-{
-    ESP_ENSURE_LOG(!cfg->use_secure_element, ESP_FAIL,
-                   "use_secure_element: there is no secure element (ATECC608A) on this host; "
-                   "Please enable secure element support for ESP-TLS in menuconfig (ESP32 only)");
-    ESP_ENSURE_LOG(cfg->ds_data == NULL, ESP_FAIL,
-                   "ds_data: the Digital Signature peripheral exists only on ESP32 chips; "
-                   "Please enable DS peripheral support for ESP-TLS in menuconfig");
-    ESP_ENSURE_LOG(!cfg->use_ecdsa_peripheral, ESP_FAIL,
-                   "use_ecdsa_peripheral: the ECDSA peripheral exists only on ESP32 chips; "
-                   "Please enable ECDSA peripheral support in menuconfig");
-    return ESP_OK;
-}
-
 static esp_err_t set_client_creds(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
-    ESP_GUARD(reject_hardware(cfg));
+    ESP_GUARD(esp_tls_mbedtls_reject_hardware(cfg->use_secure_element, cfg->ds_data != NULL,
+                                              cfg->use_ecdsa_peripheral));
     bool have_cert = cfg->clientcert_buf != NULL;
     bool have_key = cfg->clientkey_buf != NULL;
     if (!have_cert && !have_key) {
@@ -120,7 +60,7 @@ static esp_err_t set_client_creds(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
     ESP_ENSURE_LOG(have_cert && have_key, ESP_ERR_INVALID_STATE,
                    "You have to provide both clientcert_buf and clientkey_buf for mutual "
                    "authentication");
-    return esp_tls_mbedtls_own_creds(tls, cfg->clientcert_buf, cfg->clientcert_bytes,
+    return esp_tls_mbedtls_own_creds(tls, "client", cfg->clientcert_buf, cfg->clientcert_bytes,
                                      cfg->clientkey_buf, cfg->clientkey_bytes,
                                      cfg->clientkey_password, cfg->clientkey_password_len);
 }
@@ -136,29 +76,12 @@ static const uint16_t s_sig_algs_no_pss[] = {
     MBEDTLS_TLS1_3_SIG_NONE,
 };
 
-static esp_err_t set_defaults(esp_tls_t *tls)
-{
-    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = mbedtls_ssl_config_defaults(&p->conf, MBEDTLS_SSL_IS_CLIENT,
-                                          MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-    if (ret != 0) {
-        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_config_defaults", ret,
-                                    ESP_ERR_MBEDTLS_SSL_CONFIG_DEFAULTS_FAILED, NULL);
-    }
-    mbedtls_ssl_conf_rng(&p->conf, esp_tls_mbedtls_rng, NULL);
-#if defined(MBEDTLS_SSL_RENEGOTIATION)
-    mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
-#endif
-    esp_tls_mbedtls_debug_attach(&p->conf);
-    return ESP_OK;
-}
-
 esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t hostlen,
                                         const esp_tls_cfg_t *cfg)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    ESP_GUARD(set_defaults(tls));
-    ESP_GUARD(set_alpn(tls, cfg->alpn_protos));
+    ESP_GUARD(esp_tls_mbedtls_conf_defaults(tls, MBEDTLS_SSL_IS_CLIENT));
+    ESP_GUARD(esp_tls_mbedtls_conf_alpn(tls, cfg->alpn_protos));
     ESP_GUARD(esp_tls_mbedtls_client_verify(tls, cfg));
     ESP_GUARD(set_client_creds(tls, cfg));
     ESP_GUARD(esp_tls_mbedtls_set_version(&p->conf, cfg->tls_version, false));
@@ -169,10 +92,6 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
     if (cfg->ciphersuites_list != NULL && cfg->ciphersuites_list[0] != 0) {
         mbedtls_ssl_conf_ciphersuites(&p->conf, cfg->ciphersuites_list);
     }
-    int ret = mbedtls_ssl_setup(&p->ssl, &p->conf);
-    if (ret != 0) {
-        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_setup", ret, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED,
-                                    NULL);
-    }
+    ESP_GUARD(esp_tls_mbedtls_setup(tls));
     return set_hostname(tls, host, hostlen, cfg);
 }

@@ -2,6 +2,7 @@
  * Certificate and key parsing with diagnostics that say what is wrong with the buffer
  * (the FAQ's "certificate parse failure" and the -0x2180 of a PEM length without its NUL).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "esp_log.h"
@@ -81,47 +82,51 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
     return ret;
 }
 
-static void explain_key_error(int ret)
+static void explain_key_error(const char *who, int ret)
 {
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
-        ESP_LOGE(TAG, "client key: the key is encrypted; set clientkey_password");
+        ESP_LOGE(TAG, "%s key: the key is encrypted; set %skey_password", who, who);
     } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
-        ESP_LOGE(TAG, "client key: wrong password for the encrypted key");
+        ESP_LOGE(TAG, "%s key: wrong password for the encrypted key", who);
     }
 }
 
-static esp_err_t parse_key(esp_tls_t *tls, const unsigned char *key, size_t key_len,
-                           const unsigned char *pwd, size_t pwd_len)
+static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char *key,
+                           size_t key_len, const unsigned char *pwd, size_t pwd_len)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret =
         mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
-        explain_key_error(ret);
-        explain_buffer("client key", key, key_len);
-        return esp_tls_mbedtls_fail(tls, "client key: mbedtls_pk_parse_key", ret,
+        char what[32];
+        snprintf(what, sizeof(what), "%s key", who);
+        explain_key_error(who, ret);
+        explain_buffer(what, key, key_len);
+        return esp_tls_mbedtls_fail(tls, "mbedtls_pk_parse_key", ret,
                                     ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
     }
     return ESP_OK;
 }
 
-esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, size_t cert_len,
-                                    const unsigned char *key, size_t key_len,
+esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
+                                    size_t cert_len, const unsigned char *key, size_t key_len,
                                     const unsigned char *pwd, size_t pwd_len)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = esp_tls_mbedtls_parse_crt(&p->own_cert, cert, cert_len, "client certificate");
+    char what[32];
+    snprintf(what, sizeof(what), "%s certificate", who);
+    int ret = esp_tls_mbedtls_parse_crt(&p->own_cert, cert, cert_len, what);
     if (ret < 0) {
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
     }
-    ESP_GUARD(parse_key(tls, key, key_len, pwd, pwd_len));
+    ESP_GUARD(parse_key(tls, who, key, key_len, pwd, pwd_len));
     ret = mbedtls_pk_check_pair(&p->own_cert.pk, &p->own_key, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         ESP_LOGE(TAG,
-                 "client key does not match the client certificate's public key "
+                 "%s key does not match the %s certificate's public key "
                  "(-0x%04X): check that both files belong together",
-                 (unsigned)-ret);
+                 who, who, (unsigned)-ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
     }

@@ -44,9 +44,22 @@ esp_err_t esp_tls_mbedtls_psa_init(void) ESP_MUST_CHECK;
 /* credentials.c: parsing with diagnostics that name the cause */
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
                               const char *what);
-esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const unsigned char *cert, size_t cert_len,
-                                    const unsigned char *key, size_t key_len,
+/** Parse and install the own certificate and key; @p who ("client"/"server") names them in logs. */
+esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
+                                    size_t cert_len, const unsigned char *key, size_t key_len,
                                     const unsigned char *pwd, size_t pwd_len) ESP_MUST_CHECK;
+
+/* common_config.c */
+esp_err_t esp_tls_mbedtls_conf_defaults(esp_tls_t *tls, int endpoint) ESP_MUST_CHECK;
+esp_err_t esp_tls_mbedtls_conf_alpn(esp_tls_t *tls, const char **protos) ESP_MUST_CHECK;
+esp_err_t esp_tls_mbedtls_reject_hardware(bool secure_element, bool ds_data,
+                                          bool ecdsa) ESP_MUST_CHECK;
+/** mbedtls_ssl_setup() and the BIO callbacks: the last step of a client or server config. */
+esp_err_t esp_tls_mbedtls_setup(esp_tls_t *tls) ESP_MUST_CHECK;
+
+/* server_config.c */
+esp_err_t esp_tls_mbedtls_server_config(esp_tls_t *tls,
+                                        const esp_tls_cfg_server_t *cfg) ESP_MUST_CHECK;
 
 /* client_config.c */
 esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t hostlen,

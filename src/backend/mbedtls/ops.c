@@ -3,7 +3,6 @@
  */
 #include <stdlib.h>
 
-#include "../../core/bio.h"
 #include "../../mem/mem.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
@@ -30,8 +29,7 @@ static void mb_destroy(esp_tls_t *tls)
     tls->priv = NULL;
 }
 
-static esp_err_t mb_client_create(esp_tls_t *tls, const char *host, size_t hostlen,
-                                  const esp_tls_cfg_t *cfg)
+static esp_err_t new_context(esp_tls_t *tls)
 {
     ESP_GUARD(esp_tls_mbedtls_psa_init());
     esp_tls_mbedtls_t *p = esp_tls_mem_calloc(1, sizeof(*p));
@@ -42,13 +40,28 @@ static esp_err_t mb_client_create(esp_tls_t *tls, const char *host, size_t hostl
     mbedtls_x509_crt_init(&p->cacert);
     mbedtls_x509_crt_init(&p->own_cert);
     mbedtls_pk_init(&p->own_key);
+    return ESP_OK;
+}
+
+static esp_err_t mb_client_create(esp_tls_t *tls, const char *host, size_t hostlen,
+                                  const esp_tls_cfg_t *cfg)
+{
+    ESP_GUARD(new_context(tls));
     esp_err_t rc = esp_tls_mbedtls_client_config(tls, host, hostlen, cfg);
     if (rc != ESP_OK) {
         mb_destroy(tls);
-        return rc;
     }
-    mbedtls_ssl_set_bio(&p->ssl, tls, esp_tls_bio_send, esp_tls_bio_recv, NULL);
-    return ESP_OK;
+    return rc;
+}
+
+static esp_err_t mb_server_create(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
+{
+    ESP_GUARD(new_context(tls));
+    esp_err_t rc = esp_tls_mbedtls_server_config(tls, cfg);
+    if (rc != ESP_OK) {
+        mb_destroy(tls);
+    }
+    return rc;
 }
 
 static bool is_want(int ret)
@@ -193,6 +206,7 @@ static void *mb_ssl_context(esp_tls_t *tls)
 const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
     .name = "mbedtls",
     .client_create = mb_client_create,
+    .server_create = mb_server_create,
     .handshake = mb_handshake,
     .read = mb_read,
     .write = mb_write,

@@ -1,0 +1,290 @@
+/*
+ * https_server: a small HTTPS server on the ESP-TLS server API. One thread, one accept loop,
+ * several clients at once: each accepted socket is made non-blocking and its handshake is
+ * driven by esp_tls_server_session_init() + esp_tls_server_session_continue_async() from the
+ * same poll() loop. Mutual TLS is optional (--ca). It answers every request with a short
+ * HTTP/1.0 page and prints one key=value line per finished session.
+ *
+ *   https_server --port P --cert F --key F [--ca F [--optional]] [--tls12|--tls13]
+ *                [--alpn a,b] [--tickets] [--timeout MS] [--max N] [--blocking]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "esp_log.h"
+#include "esp_tls.h"
+
+#define MAX_CLIENTS 64
+
+typedef struct {
+    esp_tls_t *tls;
+    int fd;
+    int64_t deadline;
+    bool answered;
+} client_t;
+
+typedef struct {
+    int port, max_sessions, timeout_ms;
+    bool blocking;
+    esp_tls_cfg_server_t cfg;
+    const char *alpn[4];
+    char alpn_buf[128];
+} server_opts_t;
+
+static int s_sessions;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned char *load(const char *path, unsigned int *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = calloc(1, (size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        exit(2);
+    }
+    fclose(f);
+    *len = (unsigned)size + (strstr((char *)buf, "-----BEGIN") ? 1 : 0);
+    return buf;
+}
+
+static void parse(int argc, char **argv, server_opts_t *o)
+{
+    static const struct option opts[] = {
+        {"port", 1, 0, 'p'},    {"cert", 1, 0, 'c'},     {"key", 1, 0, 'k'},
+        {"ca", 1, 0, 'a'},      {"optional", 0, 0, 'o'}, {"tls12", 0, 0, '2'},
+        {"tls13", 0, 0, '3'},   {"alpn", 1, 0, 'A'},     {"tickets", 0, 0, 't'},
+        {"timeout", 1, 0, 'T'}, {"max", 1, 0, 'm'},      {"blocking", 0, 0, 'b'},
+        {0, 0, 0, 0},
+    };
+    int c, n = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->port = atoi(optarg); break;
+        case 'c': o->cfg.servercert_buf = load(optarg, &o->cfg.servercert_bytes); break;
+        case 'k': o->cfg.serverkey_buf = load(optarg, &o->cfg.serverkey_bytes); break;
+        case 'a': o->cfg.cacert_buf = load(optarg, &o->cfg.cacert_bytes); break;
+#if CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL
+        case 'o': o->cfg.client_cert_authmode_optional = true; break;
+#endif
+        case '2': o->cfg.tls_version = ESP_TLS_VER_TLS_1_2; break;
+        case '3': o->cfg.tls_version = ESP_TLS_VER_TLS_1_3; break;
+        case 'A':
+            snprintf(o->alpn_buf, sizeof(o->alpn_buf), "%s", optarg);
+            for (char *t = strtok(o->alpn_buf, ","); t && n < 3; t = strtok(NULL, ",")) {
+                o->alpn[n++] = t;
+            }
+            o->cfg.alpn_protos = o->alpn;
+            break;
+        case 't':
+            if (esp_tls_cfg_server_session_tickets_init(&o->cfg) != ESP_OK) {
+                exit(2);
+            }
+            break;
+        case 'T': o->timeout_ms = atoi(optarg); break;
+        case 'm': o->max_sessions = atoi(optarg); break;
+        case 'b': o->blocking = true; break;
+        default: exit(2);
+        }
+    }
+    o->cfg.tls_handshake_timeout_ms = (uint32_t)o->timeout_ms;
+}
+
+static int listen_on(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(sa);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 64) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+        perror("listen");
+        exit(1);
+    }
+    printf("listening=%d\n", ntohs(sa.sin_port));
+    fflush(stdout);
+    return fd;
+}
+
+/* One line per finished session: what was negotiated, or why it failed. */
+static void report(esp_tls_t *tls, int rc)
+{
+    esp_tls_error_handle_t h = NULL;
+    int code = 0, flags = 0;
+    esp_tls_get_error_handle(tls, &h);
+    esp_err_t last = esp_tls_get_and_clear_last_error(h, &code, &flags);
+    mbedtls_ssl_context *ssl = esp_tls_get_ssl_context(tls);
+    const char *alpn = ssl ? mbedtls_ssl_get_alpn_protocol(ssl) : NULL;
+    const mbedtls_x509_crt *peer = ssl ? mbedtls_ssl_get_peer_cert(ssl) : NULL;
+    char cn[128] = "none";
+    if (peer) {
+        mbedtls_x509_dn_gets(cn, sizeof(cn), &peer->subject);
+    }
+    printf("session=%d result=%d version=%s alpn=%s client_cert=\"%s\" verify=0x%x "
+           "last_error=0x%x tls_code=0x%x\n",
+           ++s_sessions, rc, ssl && rc == 0 ? mbedtls_ssl_get_version(ssl) : "none",
+           alpn ? alpn : "none", cn, ssl ? (unsigned)mbedtls_ssl_get_verify_result(ssl) : 0,
+           (unsigned)last, (unsigned)code);
+    fflush(stdout);
+}
+
+static void answer(client_t *c)
+{
+    char buf[2048];
+    ssize_t n = esp_tls_conn_read(c->tls, buf, sizeof(buf));
+    if (n == ESP_TLS_ERR_SSL_WANT_READ || n == ESP_TLS_ERR_SSL_WANT_WRITE) {
+        return;
+    }
+    if (n > 0) {
+        static const char page[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                                   "Content-Length: 20\r\n\r\nhello from esp-tls\r\n";
+        esp_tls_conn_write(c->tls, page, sizeof(page) - 1);
+    }
+    c->answered = true;
+}
+
+static void finish(client_t *c)
+{
+    esp_tls_conn_destroy(c->tls); /* closes the socket */
+    c->tls = NULL;
+}
+
+/* Advance one client: handshake step, or read the request and answer. */
+static void serve(client_t *c)
+{
+    esp_tls_conn_state_t st;
+    esp_tls_get_conn_state(c->tls, &st);
+    if (st != ESP_TLS_DONE) {
+        int rc = esp_tls_server_session_continue_async(c->tls);
+        if (rc == 0) {
+            report(c->tls, 0);
+        } else if (rc != ESP_TLS_ERR_SSL_WANT_READ && rc != ESP_TLS_ERR_SSL_WANT_WRITE) {
+            report(c->tls, rc);
+            finish(c);
+        } else if (now_ms() > c->deadline) {
+            report(c->tls, ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT);
+            finish(c);
+        }
+        return;
+    }
+    answer(c);
+    if (c->answered) {
+        finish(c);
+    }
+}
+
+static void accept_one(server_opts_t *o, int lfd, client_t *clients)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0) {
+        return;
+    }
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].tls == NULL) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+            clients[i] = (client_t){.tls = esp_tls_init(),
+                                    .fd = fd,
+                                    .deadline = now_ms() + (o->timeout_ms ? o->timeout_ms : 10000)};
+            if (esp_tls_server_session_init(&o->cfg, fd, clients[i].tls) != ESP_OK) {
+                report(clients[i].tls, ESP_FAIL);
+                finish(&clients[i]);
+            }
+            return;
+        }
+    }
+    close(fd); /* full */
+}
+
+static bool any_active(const client_t *clients)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].tls) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void run_async(server_opts_t *o, int lfd)
+{
+    static client_t clients[MAX_CLIENTS];
+    /* --max N: stop after N sessions, once the clients still connected are served */
+    while (o->max_sessions == 0 || s_sessions < o->max_sessions || any_active(clients)) {
+        struct pollfd p[MAX_CLIENTS + 1] = {{.fd = lfd, .events = POLLIN}};
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            p[i + 1] = (struct pollfd){.fd = clients[i].tls ? clients[i].fd : -1,
+                                       .events = POLLIN | POLLOUT};
+        }
+        poll(p, MAX_CLIENTS + 1, 50);
+        if (p[0].revents & POLLIN) {
+            accept_one(o, lfd, clients);
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            if (clients[i].tls) {
+                serve(&clients[i]);
+            }
+        }
+    }
+}
+
+/* --blocking: one client at a time with esp_tls_server_session_create() on a blocking socket. */
+static void run_blocking(server_opts_t *o, int lfd)
+{
+    while (o->max_sessions == 0 || s_sessions < o->max_sessions) {
+        int fd = accept(lfd, NULL, NULL);
+        if (fd < 0) {
+            continue;
+        }
+        client_t c = {.tls = esp_tls_init(), .fd = fd};
+        int64_t t0 = now_ms();
+        int rc = esp_tls_server_session_create(&o->cfg, fd, c.tls);
+        printf("create_ms=%lld\n", (long long)(now_ms() - t0));
+        report(c.tls, rc);
+        if (rc == 0) {
+            answer(&c);
+        }
+        esp_tls_server_session_delete(c.tls); /* the socket is ours */
+        close(fd);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    server_opts_t o = {0};
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    parse(argc, argv, &o);
+    int lfd = listen_on(o.port);
+    if (o.blocking) {
+        run_blocking(&o, lfd);
+    } else {
+        run_async(&o, lfd);
+    }
+    close(lfd);
+    esp_tls_cfg_server_session_tickets_free(&o.cfg);
+    free((void *)o.cfg.servercert_buf);
+    free((void *)o.cfg.serverkey_buf);
+    free((void *)o.cfg.cacert_buf);
+    return 0;
+}

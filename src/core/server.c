@@ -1,0 +1,107 @@
+/*
+ * Server sessions on sockets the application accepted (reference §1.5, §6.6). The socket
+ * belongs to the caller: esp_tls_server_session_delete() leaves it open,
+ * esp_tls_conn_destroy() closes it.
+ */
+#include <fcntl.h>
+#include <poll.h>
+
+#include "../backend/backend.h"
+#include "../mem/mem.h"
+#include "esp_log.h"
+#include "esp_tls_private.h"
+#include "tcp.h"
+
+static const char *TAG = "esp-tls";
+
+#define ESP_TLS_DEFAULT_SERVER_HANDSHAKE_TIMEOUT_MS 10000
+
+esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls)
+{
+    ESP_ENSURE_LOG(cfg != NULL && tls != NULL && sockfd >= 0, ESP_ERR_INVALID_ARG,
+                   "server session: invalid arguments (cfg=%p, sockfd=%d, tls=%p)", (void *)cfg,
+                   sockfd, (void *)tls);
+    tls->role = ESP_TLS_SERVER;
+    tls->sockfd = sockfd;
+    tls->is_tls = true;
+    int flags = fcntl(sockfd, F_GETFL, 0);
+    tls->non_block = flags >= 0 && (flags & O_NONBLOCK);
+    esp_err_t rc = tls->ops->server_create(tls, cfg);
+    if (rc != ESP_OK) {
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, rc);
+        tls->conn_state = ESP_TLS_FAIL;
+        return ESP_FAIL;
+    }
+    tls->conn_state = ESP_TLS_HANDSHAKE;
+    return ESP_OK;
+}
+
+int esp_tls_server_session_continue_async(esp_tls_t *tls)
+{
+    if (tls == NULL || tls->priv == NULL || tls->role != ESP_TLS_SERVER) {
+        ESP_LOGE(TAG, "server session: not initialised");
+        return ESP_FAIL;
+    }
+    if (tls->conn_state == ESP_TLS_DONE) {
+        return 0;
+    }
+    int rc = tls->ops->handshake(tls);
+    if (rc == 0) {
+        /* DONE (ESP-IDF leaves the state as it was): read and write check for it */
+        tls->conn_state = ESP_TLS_DONE;
+        tls->wait = ESP_TLS_WAIT_NONE;
+    } else if (rc == ESP_TLS_ERR_SSL_WANT_READ || rc == ESP_TLS_ERR_SSL_WANT_WRITE) {
+        tls->wait = rc == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
+    } else {
+        tls->conn_state = ESP_TLS_FAIL; /* the backend captured the cause */
+    }
+    return rc;
+}
+
+/* Handshake steps until done, failed, or the deadline; waits in poll(), never spins. */
+static int handshake_until(esp_tls_t *tls, int64_t deadline)
+{
+    for (;;) {
+        int rc = esp_tls_server_session_continue_async(tls);
+        if (rc != ESP_TLS_ERR_SSL_WANT_READ && rc != ESP_TLS_ERR_SSL_WANT_WRITE) {
+            return rc;
+        }
+        int left = esp_tls_ms_left(deadline);
+        if (left == 0) {
+            ESP_LOGE(TAG, "[sock=%d] server handshake not done within the timeout", tls->sockfd);
+            esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
+                            ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT);
+            tls->conn_state = ESP_TLS_FAIL;
+            return ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT;
+        }
+        esp_tls_poll_fd(tls->sockfd, tls->wait, left);
+    }
+}
+
+int esp_tls_server_session_create(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls)
+{
+    esp_err_t init = esp_tls_server_session_init(cfg, sockfd, tls);
+    if (init != ESP_OK) {
+        return init;
+    }
+    uint32_t ms = cfg->tls_handshake_timeout_ms ? cfg->tls_handshake_timeout_ms
+                                                : ESP_TLS_DEFAULT_SERVER_HANDSHAKE_TIMEOUT_MS;
+    /* The deadline also bounds each read on a blocking socket (core/bio.c), so a client that
+     * connects and says nothing cannot hold this call (reference §14.4). */
+    int64_t deadline = esp_tls_time_ms() + ms;
+    tls->deadline_ms = deadline;
+    int rc = handshake_until(tls, deadline);
+    tls->deadline_ms = 0;
+    return rc;
+}
+
+void esp_tls_server_session_delete(esp_tls_t *tls)
+{
+    if (tls == NULL) {
+        return;
+    }
+    if (tls->priv != NULL) {
+        tls->ops->destroy(tls);
+    }
+    esp_tls_mem_free(tls); /* the socket stays open: its owner closes it */
+}
