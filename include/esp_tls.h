@@ -87,6 +87,13 @@ typedef struct tls_keep_alive_cfg {
     int keep_alive_count;    /**< Probes before the connection is dropped */
 } tls_keep_alive_cfg_t;
 
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+/** A saved client session (TLS 1.2 session or TLS 1.3 ticket) for resumption. */
+typedef struct esp_tls_client_session {
+    mbedtls_ssl_session saved_session; /**< Mbed TLS session */
+} esp_tls_client_session_t;
+#endif
+
 /** Opaque connection handle. */
 typedef struct esp_tls esp_tls_t;
 
@@ -149,6 +156,10 @@ typedef struct esp_tls_cfg {
     void *ds_data;         /**< Hardware only: ESP_FAIL on a host */
     bool is_plain_tcp;     /**< No TLS: a plain TCP connection */
     struct ifreq *if_name; /**< Bind to this interface (SO_BINDTODEVICE), or NULL */
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+    /** Session to resume (from esp_tls_get_client_session()); the server and config must match */
+    esp_tls_client_session_t *client_session;
+#endif
 
     esp_tls_addr_family_t addr_family; /**< Address family for name resolution */
     const int *ciphersuites_list;      /**< Zero-terminated IANA ciphersuite IDs, or NULL */
@@ -364,6 +375,23 @@ esp_err_t esp_tls_get_error_handle(esp_tls_t *tls, esp_tls_error_handle_t *error
 esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
                                     const esp_tls_cfg_t *cfg, esp_tls_error_handle_t error_handle,
                                     int *sockfd);
+
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+/**
+ * @brief Take a copy of the connection's session, to resume a later connection to the same
+ *        server with cfg.client_session.
+ *
+ * TLS 1.2: the session of the handshake. TLS 1.3: the newest ticket the server sent, which
+ * arrives after the handshake and is taken in by esp_tls_conn_read(): call this after reading
+ * the first response, not right after connecting.
+ * @return a new session the caller frees with esp_tls_free_client_session(); NULL if there is
+ *         none (yet), on NULL, or out of memory
+ */
+esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls);
+
+/** @brief Free a session from esp_tls_get_client_session(). NULL-safe. */
+void esp_tls_free_client_session(esp_tls_client_session_t *client_session);
+#endif
 
 /**
  * @brief Set up a server session on an accepted socket (no handshake yet).

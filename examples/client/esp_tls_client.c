@@ -27,6 +27,9 @@ typedef struct {
     bool global_ca, no_nul, async, probe_read;
     int partial;
     long big_write;
+    const char *resume_expect;
+    psk_hint_key_t psk;
+    unsigned char psk_key[64];
 } client_opts_t;
 
 static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
@@ -48,6 +51,24 @@ static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
     bool pem = strstr((char *)buf, "-----BEGIN") != NULL;
     *len = (size_t)size + ((pem && add_nul) ? 1 : 0);
     return buf;
+}
+
+/* --psk HEXKEY:IDENTITY (needs CONFIG_ESP_TLS_PSK_VERIFICATION to be used) */
+static void set_psk(client_opts_t *o, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    size_t hex = colon ? (size_t)(colon - arg) : 0;
+    if (!colon || hex == 0 || hex % 2 || hex / 2 > sizeof(o->psk_key)) {
+        fprintf(stderr, "--psk wants HEXKEY:IDENTITY\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < hex / 2; i++) {
+        unsigned v = 0;
+        sscanf(arg + 2 * i, "%2x", &v);
+        o->psk_key[i] = (unsigned char)v;
+    }
+    o->psk = (psk_hint_key_t){.key = o->psk_key, .key_size = hex / 2, .hint = colon + 1};
+    o->cfg.psk_hint_key = &o->psk;
 }
 
 static void split_alpn(client_opts_t *o, const char *list)
@@ -98,7 +119,8 @@ static void usage(void)
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
-            "  [--probe-read] [--partial N] [--big-write BYTES]\n"
+            "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT]\n"
+            "  [--psk HEXKEY:IDENTITY]\n"
             "  [--bundle FILE | --bundle-default]\n");
     exit(2);
 }
@@ -130,6 +152,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"probe-read", 0, 0, 'R'},
         {"partial", 1, 0, 'N'},
         {"big-write", 1, 0, 'W'},
+        {"resume-expect", 1, 0, 'r'},
+        {"psk", 1, 0, 'K' + 256},
         {"bundle", 1, 0, 'B'},
         {"bundle-default", 0, 0, 'U'},
         {0, 0, 0, 0},
@@ -171,6 +195,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'R': o->probe_read = true; break;
         case 'N': o->partial = (int)strtol(optarg, NULL, 10); break;
         case 'W': o->big_write = strtol(optarg, NULL, 10); break;
+        case 'r': o->resume_expect = optarg; break;
+        case 'K' + 256: set_psk(o, optarg); break;
         case 'A':
             o->async = true;
             o->cfg.non_block = true;
@@ -358,6 +384,26 @@ static void partial_read(esp_tls_t *tls, int want)
            esp_tls_get_bytes_avail(tls), poll(&p, 1, 0) > 0 && (p.revents & POLLIN));
 }
 
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+/* Open a second connection with the session saved from the first (which is closed by now:
+ * s_server serves one connection at a time) and run the exchange again, expecting
+ * o->resume_expect (e.g. s_server's "Reused"). */
+static int resume(client_opts_t *o, esp_tls_client_session_t *session)
+{
+    printf("session_saved=%d\n", session != NULL);
+    esp_tls_t *again = esp_tls_init();
+    o->cfg.client_session = session;
+    o->expect = o->resume_expect;
+    int rc = esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, &o->cfg, again);
+    printf("resumed_result=%d\n", rc);
+    int status = rc == 1 ? exchange(o, again) : 1;
+    esp_tls_conn_destroy(again);
+    esp_tls_free_client_session(session);
+    o->cfg.client_session = NULL;
+    return status;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     client_opts_t o = {0};
@@ -392,7 +438,17 @@ int main(int argc, char **argv)
     printf("heap_peak=%zu\nheap_in_use=%zu\nheap_allocations=%zu\n", mem.peak_bytes,
            mem.current_bytes, mem.allocations);
     print_errors(tls);
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+    /* taken after the first response: a TLS 1.3 ticket arrives after the handshake */
+    esp_tls_client_session_t *session =
+        (o.resume_expect && status == 0) ? esp_tls_get_client_session(tls) : NULL;
     esp_tls_conn_destroy(tls);
+    if (o.resume_expect && status == 0) {
+        status = resume(&o, session);
+    }
+#else
+    esp_tls_conn_destroy(tls);
+#endif
     if (o.global_ca) {
         esp_tls_free_global_ca_store();
     }

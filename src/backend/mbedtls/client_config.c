@@ -92,6 +92,8 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
     if (cfg->ciphersuites_list != NULL && cfg->ciphersuites_list[0] != 0) {
         mbedtls_ssl_conf_ciphersuites(&p->conf, cfg->ciphersuites_list);
     }
+    esp_tls_mbedtls_tickets_conf(tls);
     ESP_GUARD(esp_tls_mbedtls_setup(tls));
+    esp_tls_mbedtls_resume(tls, cfg);
     return set_hostname(tls, host, hostlen, cfg);
 }

@@ -25,6 +25,8 @@ typedef struct {
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
     void *inner_vrfy_ctx;
+    unsigned char *ticket; /* newest TLS 1.3 session, serialized (session.c) */
+    size_t ticket_len;
     /* An IP address to match against the certificate ourselves: Mbed TLS would send it as
      * SNI, which RFC 6066 §3 forbids. ip_len is 4 or 16; 0 when the name is a DNS name. */
     unsigned char ip[16];
@@ -73,6 +75,11 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls);
 /** True if @p crt's subjectAltName lists the address, or it has none and its CN is @p text. */
 bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                                     size_t ip_len, const char *text);
+
+/* session.c: client session tickets (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS) */
+void esp_tls_mbedtls_tickets_conf(esp_tls_t *tls);
+void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg);
+void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls);
 
 /* ca_store.c */
 esp_tls_ca_store_t *esp_tls_ca_store_acquire(void);

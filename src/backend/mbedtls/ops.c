@@ -25,6 +25,7 @@ static void mb_destroy(esp_tls_t *tls)
     if (p->global_ca) {
         esp_tls_ca_store_release(p->global_ca);
     }
+    esp_tls_mem_free(p->ticket);
     esp_tls_mem_free(p);
     tls->priv = NULL;
 }
@@ -147,10 +148,11 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret;
-    do {
-        /* TLS 1.3 tickets arrive after the handshake; they are consumed here. */
-        ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen);
-    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    /* TLS 1.3 tickets arrive after the handshake; they are taken in here. */
+    while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
+           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        esp_tls_mbedtls_keep_ticket(tls);
+    }
     if (ret >= 0) {
         return ret;
     }

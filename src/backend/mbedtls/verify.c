@@ -10,6 +10,13 @@
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
 
+/* PSK is used only with CONFIG_ESP_TLS_PSK_VERIFICATION, as on ESP-IDF */
+#if CONFIG_ESP_TLS_PSK_VERIFICATION
+#define PSK_VERIFICATION 1
+#else
+#define PSK_VERIFICATION 0
+#endif
+
 static const char *TAG = "esp-tls-mbedtls";
 
 static esp_err_t use_bundle(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
@@ -131,6 +138,35 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
     return 0;
 }
 
+static bool has_psk(const esp_tls_cfg_t *cfg)
+{
+    return PSK_VERIFICATION && cfg->psk_hint_key != NULL;
+}
+
+/* A pre-shared key authenticates the server (the authmode is left as it is, as on ESP-IDF). */
+static esp_err_t use_psk(esp_tls_t *tls, const psk_hint_key_t *psk)
+{
+    ESP_ENSURE_LOG(psk->key != NULL && psk->key_size > 0 && psk->hint != NULL, ESP_ERR_INVALID_ARG,
+                   "psk_hint_key needs a key, its size and a NUL-terminated hint");
+    int ret = mbedtls_ssl_conf_psk(&esp_tls_mbedtls(tls)->conf, psk->key, psk->key_size,
+                                   (const unsigned char *)psk->hint, strlen(psk->hint));
+    if (ret != 0) {
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_psk", ret,
+                                    ESP_ERR_MBEDTLS_SSL_CONF_PSK_FAILED, NULL);
+    }
+    return ESP_OK;
+}
+
+static bool has_client_session(const esp_tls_cfg_t *cfg)
+{
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+    return cfg->client_session != NULL;
+#else
+    (void)cfg;
+    return false;
+#endif
+}
+
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
     esp_err_t rc;
@@ -140,6 +176,10 @@ esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg
         rc = use_global_store(tls);
     } else if (cfg->cacert_buf != NULL) {
         rc = use_cacert(tls, cfg);
+    } else if (has_psk(cfg)) {
+        rc = use_psk(tls, cfg->psk_hint_key);
+    } else if (has_client_session(cfg)) {
+        rc = ESP_OK; /* as ESP-IDF: a session to resume counts as an option, nothing to set */
     } else {
         rc = no_verification(tls);
     }

@@ -1,0 +1,111 @@
+/*
+ * Client session resumption (RFC 5077 tickets and TLS 1.2 sessions; TLS 1.3 tickets,
+ * RFC 8446 §4.6.1). A TLS 1.3 ticket arrives after the handshake: read() keeps the newest one
+ * serialized, so a session taken after the first response resumes (esp-idf #18919).
+ */
+#include "../../mem/mem.h"
+#include "esp_log.h"
+#include "mbedtls_backend.h"
+
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+static const char *TAG = "esp-tls-mbedtls";
+
+void esp_tls_mbedtls_tickets_conf(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    mbedtls_ssl_conf_session_tickets(&p->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03060100
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &p->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
+}
+
+void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+    if (cfg->client_session == NULL) {
+        return;
+    }
+    /* Applied once, before the first handshake step (ESP-IDF applied it on every pass). */
+    int ret =
+        mbedtls_ssl_set_session(&esp_tls_mbedtls(tls)->ssl, &cfg->client_session->saved_session);
+    if (ret != 0) {
+        ESP_LOGW(TAG, "saved session not usable (-0x%04X): full handshake", (unsigned)-ret);
+    }
+}
+
+/* Keep the newest TLS 1.3 ticket, serialized, replacing the previous one. */
+void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    mbedtls_ssl_session s;
+    mbedtls_ssl_session_init(&s);
+    size_t len = 0;
+    unsigned char *buf = NULL;
+    if (mbedtls_ssl_get_session(&p->ssl, &s) == 0 &&
+        mbedtls_ssl_session_save(&s, NULL, 0, &len) == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL &&
+        (buf = esp_tls_mem_calloc(1, len)) != NULL &&
+        mbedtls_ssl_session_save(&s, buf, len, &len) == 0) {
+        esp_tls_mem_free(p->ticket);
+        p->ticket = buf;
+        p->ticket_len = len;
+        ESP_LOGD(TAG, "kept a TLS 1.3 session ticket (%zu bytes)", len);
+    } else {
+        /* ESP-IDF returned a positive esp_err_t from read() here; the read goes on instead. */
+        esp_tls_mem_free(buf);
+        ESP_LOGW(TAG, "could not keep the session ticket the server sent");
+    }
+    mbedtls_ssl_session_free(&s);
+}
+
+static int copy_session(esp_tls_mbedtls_t *p, mbedtls_ssl_session *out)
+{
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (mbedtls_ssl_get_version_number(&p->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        return p->ticket ? mbedtls_ssl_session_load(out, p->ticket, p->ticket_len) : -1;
+    }
+#endif
+    return mbedtls_ssl_get_session(&p->ssl, out);
+}
+
+esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
+{
+    if (tls == NULL || tls->priv == NULL || tls->role != ESP_TLS_CLIENT) {
+        return NULL;
+    }
+    esp_tls_client_session_t *cs = esp_tls_mem_calloc(1, sizeof(*cs));
+    if (cs == NULL) {
+        return NULL;
+    }
+    mbedtls_ssl_session_init(&cs->saved_session);
+    if (copy_session(esp_tls_mbedtls(tls), &cs->saved_session) != 0) {
+        ESP_LOGW(TAG, "no session to save yet (TLS 1.3: read the first response first)");
+        esp_tls_free_client_session(cs);
+        return NULL;
+    }
+    return cs;
+}
+
+void esp_tls_free_client_session(esp_tls_client_session_t *client_session)
+{
+    if (client_session != NULL) {
+        mbedtls_ssl_session_free(&client_session->saved_session);
+        esp_tls_mem_free(client_session);
+    }
+}
+#else
+void esp_tls_mbedtls_tickets_conf(esp_tls_t *tls)
+{
+    (void)tls;
+}
+
+void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+    (void)tls;
+    (void)cfg;
+}
+
+void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
+{
+    (void)tls;
+}
+#endif
