@@ -35,6 +35,7 @@ test: all
 
 bench: all
 	sh bench/run.sh $(RELEASE)
+	sh bench/bundle_mem.sh $(RELEASE)
 
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -80,18 +80,19 @@ bool esp_crt_bundle_in_use(const mbedtls_x509_crt *ca_chain);
  * @brief The bundle's verification callback (an Mbed TLS f_vrfy callback).
  *
  * Installed by esp_crt_bundle_attach(); exported, as in ESP-IDF, so that it can be passed to
- * mbedtls_x509_crt_verify() directly. For a certificate whose only problems are "not trusted"
- * and/or a weak signature hash, it looks the certificate's issuer up in the bundle and checks
- * the signature with the bundled key (RSA PKCS#1 v1.5, RSA-PSS or ECDSA). If that succeeds the
- * flags are cleared. Otherwise they are left as they are (the verification fails with
- * MBEDTLS_ERR_X509_CERT_VERIFY_FAILED and MBEDTLS_X509_BADCERT_NOT_TRUSTED) and the reason is
- * logged.
+ * mbedtls_x509_crt_verify() directly. For a certificate flagged "not trusted" (the top of the
+ * chain the server sent) or with a weak signature hash, it looks the certificate's issuer up
+ * in the bundle and checks the signature with the bundled key, with the certificate's own
+ * algorithm (RSA PKCS#1 v1.5, RSA-PSS or ECDSA). If that succeeds, "not trusted" and the weak
+ * hash flag are cleared; other flags (name mismatch, expiry, ...) stay. Otherwise "not
+ * trusted" stays, so the verification fails with MBEDTLS_ERR_X509_CERT_VERIFY_FAILED and
+ * MBEDTLS_X509_BADCERT_NOT_TRUSTED, and the reason is logged.
  *
  * @param ctx    unused (NULL)
  * @param crt    certificate of the chain being verified
  * @param depth  its depth (0 is the peer's own certificate)
  * @param flags  its verification flags, in/out
- * @return 0 (failures are reported in @p flags)
+ * @return 0 (failures are reported in @p flags); MBEDTLS_ERR_X509_BAD_INPUT_DATA for NULL
  */
 int esp_crt_verify_callback(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 

@@ -36,7 +36,7 @@ typedef int esp_err_t;
 /**
  * @brief Name of an error code, e.g. "ESP_ERR_NO_MEM".
  *
- * Covers the generic codes above and every code of esp_tls_errors.h.
+ * Covers the generic codes above and every code of esp_tls_errors.h and esp_transport.h.
  * @return a static string; "UNKNOWN ERROR" for a code it does not know.
  */
 const char *esp_err_to_name(esp_err_t code);

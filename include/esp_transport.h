@@ -156,12 +156,14 @@ int esp_transport_connect_async(esp_transport_handle_t t, const char *host, int 
 
 /**
  * @brief Wait up to @p timeout_ms for data, then read up to @p len bytes.
+ *
+ * Records that carry no application data (TLS 1.3 session tickets) do not end the wait.
  * @param timeout_ms  negative waits without limit
  * @return bytes read (> 0); ERR_TCP_TRANSPORT_CONNECTION_TIMEOUT (0) when nothing arrived;
  *         ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN (-1) when the peer closed;
  *         ERR_TCP_TRANSPORT_CONNECTION_FAILED (-2) when polling or receiving failed; for the
- *         ssl transport another negative esp_tls/Mbed TLS code. -1 also for a NULL @p t, a NULL
- *         @p buffer or a negative @p len; 0 for @p len 0.
+ *         ssl transport another negative esp_tls/Mbed TLS code. -1 also for a NULL @p t, a
+ *         negative @p len, or a NULL @p buffer with @p len > 0; 0 for @p len 0.
  */
 int esp_transport_read(esp_transport_handle_t t, char *buffer, int len, int timeout_ms);
 

@@ -9,7 +9,6 @@
  */
 #pragma once
 
-#include <stdint.h>
 
 #include "esp_tls.h"
 #include "esp_transport.h"

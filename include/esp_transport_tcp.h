@@ -16,6 +16,8 @@
 extern "C" {
 #endif
 
+struct ifreq;
+
 /**
  * @brief Enable TCP keep-alive on the next connections (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT).
  * @param keep_alive_cfg  settings, or NULL for none; kept by pointer

@@ -295,9 +295,15 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
     if (!o->expect) {
         return 0;
     }
+    /* A window over the reply: when it is full, keep its tail, so that the text is found
+     * wherever it is in a long reply. */
     char buf[4096];
-    size_t used = 0;
-    while (used < sizeof(buf) - 1) {
+    size_t used = 0, keep = strlen(o->expect) < sizeof(buf) / 2 ? strlen(o->expect) : 0;
+    for (;;) {
+        if (used == sizeof(buf) - 1) {
+            memmove(buf, buf + used - keep, keep);
+            used = keep;
+        }
         ssize_t n = read_some(tls, buf + used, sizeof(buf) - 1 - used);
         if (n <= 0) {
             printf("read_result=%zd\n", n);

@@ -8,6 +8,7 @@
  *   transport_client --host H --port P [--tcp|--ssl] [options]
  */
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,17 @@ static blob_t read_file(const char *path)
     return (blob_t){.data = buf, .len = (int)size, .pem = strstr(buf, "-----BEGIN") != NULL};
 }
 
+/* "a,b,c" into o->alpn (at most 3 names, NULL-terminated). */
 static void split_alpn(client_opts_t *o, const char *list)
 {
     snprintf(o->alpn_buf, sizeof(o->alpn_buf), "%s", list);
     int n = 0;
-    for (char *tok = strtok(o->alpn_buf, ","); tok && n < 3; tok = strtok(NULL, ",")) {
-        o->alpn[n++] = tok;
+    for (char *name = o->alpn_buf; name && *name && n < 3; n++) {
+        o->alpn[n] = name;
+        name = strchr(name, ',');
+        if (name) {
+            *name++ = '\0';
+        }
     }
     o->alpn[n] = NULL;
 }
@@ -181,11 +187,21 @@ static int connect_async(esp_transport_handle_t t, const client_opts_t *o)
 {
     int rc, steps = 0;
     while ((rc = esp_transport_connect_async(t, o->host, o->port, o->timeout_ms)) == 0) {
-        esp_transport_poll_read(t, 10);
+        if (esp_transport_poll_read(t, 10) < 0) {
+            poll(NULL, 0, 10); /* no socket to wait on yet */
+        }
         steps++;
     }
     printf("async_steps=%d\n", steps);
     return rc;
+}
+
+/* Keep only the last @p keep bytes of a full buffer: a match may straddle two reads. */
+static int slide(char *buf, int used, int keep)
+{
+    int tail = keep < used ? keep : used;
+    memmove(buf, buf + used - tail, (size_t)tail);
+    return tail;
 }
 
 /* Send o->send, then read until o->expect is seen, the peer closes or a read times out. */
@@ -203,11 +219,14 @@ static int exchange(esp_transport_handle_t t, const client_opts_t *o)
     }
     char buf[4096];
     int used = 0;
-    while (used < (int)sizeof(buf) - 1) {
+    for (;;) {
+        if (used == (int)sizeof(buf) - 1) {
+            used = slide(buf, used, (int)strlen(o->expect));
+        }
         int n = esp_transport_read(t, buf + used, (int)sizeof(buf) - 1 - used, o->timeout_ms);
         if (n <= 0) {
-            printf("read_result=%d\n", n);
-            break;
+            printf("read_result=%d\nexpect=missing\n", n);
+            return 1;
         }
         used += n;
         buf[used] = '\0';
@@ -216,8 +235,6 @@ static int exchange(esp_transport_handle_t t, const client_opts_t *o)
             return 0;
         }
     }
-    printf("expect=missing\n");
-    return 1;
 }
 
 static void print_errors(esp_transport_handle_t t)

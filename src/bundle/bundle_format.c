@@ -55,8 +55,7 @@ int esp_crt_bundle_name_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, si
 }
 
 /* The record at @p off, if its header and both fields lie inside the blob. */
-static bool read_record(const uint8_t *data, size_t size, size_t off, bool big_endian,
-                        record_t *r)
+static bool read_record(const uint8_t *data, size_t size, size_t off, bool big_endian, record_t *r)
 {
     if (off > size || size - off < ESP_CRT_BUNDLE_RECORD_HDR) {
         return false;
@@ -92,15 +91,17 @@ static esp_err_t check_record(const uint8_t *data, size_t off, const record_t *r
     return ESP_OK;
 }
 
-/* Walks @p n records from @p off; offset-table entries (if @p table) must match each one. */
+/* Walks @p n records from @p off; in the offset-table format each table entry must point at
+ * the record that follows the previous one. */
 static esp_err_t walk_records(const uint8_t *data, size_t size, size_t n, size_t off, bool legacy,
                               diag_t *d)
 {
     esp_crt_bundle_entry_t prev = {0};
     for (size_t i = 0; i < n; i++) {
         if (!legacy && i > 0 && rd_u32le(data + 4 * i) != off) {
-            return fail(d, "offset of record %zu is %u, expected %zu (records must follow "
-                           "each other in order)",
+            return fail(d,
+                        "offset of record %zu is %u, expected %zu (records must follow "
+                        "each other in order)",
                         i, (unsigned)rd_u32le(data + 4 * i), off);
         }
         record_t r;
@@ -129,15 +130,17 @@ static esp_err_t parse_offsets(const uint8_t *data, size_t size, size_t max, esp
     }
     uint32_t first = rd_u32le(data);
     if (first == 0 || first % 4 != 0 || first >= size) {
-        return fail(d, "the first offset (%u) is not a non-zero multiple of 4 below the size "
-                       "(%zu)",
+        return fail(d,
+                    "the first offset (%u) is not a non-zero multiple of 4 below the size "
+                    "(%zu)",
                     (unsigned)first, size);
     }
     d->header_ok = true;
     size_t n = first / 4;
     if (n > max) {
-        return fail(d, "%zu certificates, more than the maximum of %zu "
-                       "(CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS)",
+        return fail(d,
+                    "%zu certificates, more than the maximum of %zu "
+                    "(CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS)",
                     n, max);
     }
     esp_err_t rc = walk_records(data, size, n, first, false, d);
@@ -150,18 +153,19 @@ static esp_err_t parse_offsets(const uint8_t *data, size_t size, size_t max, esp
 static esp_err_t parse_legacy(const uint8_t *data, size_t size, size_t max, esp_crt_bundle_t *out,
                               diag_t *d)
 {
-    if (size < LEGACY_HDR + ESP_CRT_BUNDLE_RECORD_HDR) {
+    const size_t first = LEGACY_HDR + ESP_CRT_BUNDLE_RECORD_HDR;
+    if (size <= first) {
         return fail(d, "%zu bytes is shorter than the smallest bundle", size);
     }
-    size_t n = rd_u16(data, true);
-    if (n == 0) {
-        return fail(d, "the count is 0");
+    /* It looks like this format if a record with a DER name follows the count. */
+    if (rd_u16(data + LEGACY_HDR, true) == 0 || data[first] != DER_SEQUENCE) {
+        return fail(d, "no record after the count");
     }
     d->header_ok = true;
-    if (n > max) {
-        return fail(d, "%zu certificates, more than the maximum of %zu "
-                       "(CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS)",
-                    n, max);
+    size_t n = rd_u16(data, true);
+    if (n == 0 || n > max) {
+        return fail(d, "%zu certificates, %s (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS = %zu)",
+                    n, n ? "more than the maximum" : "none", max);
     }
     esp_err_t rc = walk_records(data, size, n, LEGACY_HDR, true, d);
     if (rc == ESP_OK) {

@@ -1,11 +1,12 @@
 /*
- * esp_err_to_name() over every code of esp_err.h and esp_tls_errors.h.
+ * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h and esp_transport.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "esp_log.h"
 #include "esp_tls_errors.h"
+#include "esp_transport.h"
 
 #define ERR_ENTRY(code)                                                                            \
     {                                                                                              \
@@ -65,6 +66,10 @@ static const esp_err_msg_t s_names[] = {
     ERR_ENTRY(ESP_ERR_WOLFSSL_CTX_SETUP_FAILED),
     ERR_ENTRY(ESP_ERR_WOLFSSL_SSL_SETUP_FAILED),
     ERR_ENTRY(ESP_ERR_WOLFSSL_SSL_WRITE_FAILED),
+    ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_TIMEOUT),
+    ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN),
+    ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_FAILED),
+    ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_NO_MEM),
 };
 
 static const char *find_name(esp_err_t code)

@@ -44,9 +44,9 @@ static char *copy_string(const char *s)
     return copy;
 }
 
-static bool in_list(esp_transport_list_handle_t list, esp_transport_handle_t t)
+static bool in_list(const struct esp_transport_list_t *list, const struct esp_transport_item_t *t)
 {
-    for (esp_transport_handle_t it = list->head; it != NULL; it = it->next) {
+    for (const struct esp_transport_item_t *it = list->head; it != NULL; it = it->next) {
         if (it == t) {
             return true;
         }

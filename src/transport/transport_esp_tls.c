@@ -139,20 +139,32 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Milliseconds until @p deadline (-1: none), for poll(). */
+static int ms_left(int64_t deadline)
+{
+    if (deadline < 0) {
+        return -1;
+    }
+    int64_t left = deadline - now_ms();
+    return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
 /* poll() one fd; a signal does not extend the wait. @p timeout_ms < 0: no limit. */
 static int poll_retrying(struct pollfd *p, int timeout_ms)
 {
-    int64_t deadline = now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
-    for (;;) {
-        int rc = poll(p, 1, timeout_ms < 0 ? -1 : timeout_ms);
-        if (rc >= 0 || errno != EINTR) {
-            return rc;
-        }
-        if (timeout_ms >= 0) {
-            int64_t left = deadline - now_ms();
-            timeout_ms = left > 0 ? (int)left : 0;
-        }
+    int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    int rc;
+    while ((rc = poll(p, 1, timeout_ms)) < 0 && errno == EINTR) {
+        timeout_ms = ms_left(deadline);
     }
+    return rc;
+}
+
+/* Is the connection established? Until then its socket errors belong to esp_tls's connect. */
+static bool established(const transport_esp_tls_t *b)
+{
+    esp_tls_conn_state_t state = ESP_TLS_INIT;
+    return esp_tls_get_conn_state(b->tls, &state) == ESP_OK && state == ESP_TLS_DONE;
 }
 
 /* poll() @p fd for @p events, retrying EINTR. @return >0 ready, 0 timeout, -1 error */
@@ -169,8 +181,10 @@ static int poll_socket(esp_transport_handle_t t, short events, int timeout_ms)
         esp_transport_capture_errno(t, errno);
         return -1;
     }
-    /* Data that arrived before an error is read first: the read then reports the error. */
-    if (rc > 0 && !(p.revents & events) && (p.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+    /* Data that arrived before an error is read first: the read then reports the error. While
+     * connecting, the next esp_transport_connect_async() call collects the error itself. */
+    bool error_only = !(p.revents & events) && (p.revents & (POLLERR | POLLHUP | POLLNVAL));
+    if (rc > 0 && error_only && established(t->base)) {
         capture_so_error(t, fd);
         return -1;
     }
@@ -230,6 +244,30 @@ static bool io_args_ok(const char *buffer, int len)
     return true;
 }
 
+/* Readable, yet no application data: TLS records without any (TLS 1.3 session tickets) on a
+ * non-blocking socket, or a spurious wakeup. More may come before the read's timeout. */
+static bool nothing_yet(const transport_esp_tls_t *b, ssize_t ret, int e)
+{
+    if (b->cfg.is_plain_tcp) {
+        return ret < 0 && (e == EAGAIN || e == EWOULDBLOCK);
+    }
+    return ret == ESP_TLS_ERR_SSL_WANT_READ;
+}
+
+/* Map esp_tls_conn_read()'s result (@p e: errno after it) to esp_transport_read()'s. */
+static int read_result(esp_transport_handle_t t, ssize_t ret, int e)
+{
+    if (ret < 0) {
+        return t->base->cfg.is_plain_tcp ? tcp_read_error(t, e) : ssl_read_error(t, (int)ret);
+    }
+    if (ret == 0) {
+        /* readable, yet nothing to read: the peer closed the connection */
+        esp_transport_capture_error(t, ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN);
+        return ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN;
+    }
+    return ret > INT32_MAX ? INT32_MAX : (int)ret;
+}
+
 static int base_read(esp_transport_handle_t t, char *buffer, int len, int timeout_ms)
 {
     transport_esp_tls_t *b = base_of(t);
@@ -239,24 +277,22 @@ static int base_read(esp_transport_handle_t t, char *buffer, int len, int timeou
     if (len == 0) {
         return 0; /* a zero-length recv() would look like the peer's FIN */
     }
-    int ready = base_poll_read(t, timeout_ms);
-    if (ready < 0) {
-        return ERR_TCP_TRANSPORT_CONNECTION_FAILED;
+    int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    for (;;) {
+        int ready = base_poll_read(t, ms_left(deadline));
+        if (ready < 0) {
+            return ERR_TCP_TRANSPORT_CONNECTION_FAILED;
+        }
+        if (ready == 0) {
+            return ERR_TCP_TRANSPORT_CONNECTION_TIMEOUT;
+        }
+        errno = 0;
+        ssize_t ret = esp_tls_conn_read(b->tls, buffer, (size_t)len);
+        int e = errno;
+        if (!nothing_yet(b, ret, e) || ms_left(deadline) == 0) {
+            return read_result(t, ret, e);
+        }
     }
-    if (ready == 0) {
-        return ERR_TCP_TRANSPORT_CONNECTION_TIMEOUT;
-    }
-    errno = 0;
-    ssize_t ret = esp_tls_conn_read(b->tls, buffer, (size_t)len);
-    if (ret < 0) {
-        return b->cfg.is_plain_tcp ? tcp_read_error(t, errno) : ssl_read_error(t, (int)ret);
-    }
-    if (ret == 0) {
-        /* readable, yet nothing to read: the peer closed the connection */
-        esp_transport_capture_error(t, ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN);
-        return ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN;
-    }
-    return (int)ret;
 }
 
 static int base_write(esp_transport_handle_t t, const char *buffer, int len, int timeout_ms)

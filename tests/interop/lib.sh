@@ -411,3 +411,11 @@ peer() {
     shift
     exec "$PY" "$IT_DIR/peer.py" "$PORT" "$D/$c.crt" "$D/$c.key" "$@"
 }
+
+# osslpsk HEXKEY IDENTITY [s_server args]: openssl s_server with a pre-shared key, no certificate
+osslpsk() {
+    k=$1
+    i=$2
+    shift 2
+    exec openssl s_server -accept "127.0.0.1:$PORT" -nocert -psk "$k" -psk_identity "$i" -www "$@"
+}

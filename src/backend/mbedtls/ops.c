@@ -179,6 +179,10 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
             chunk = (size_t)max;
         }
         int ret = mbedtls_ssl_write(&p->ssl, (const unsigned char *)data + written, chunk);
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            esp_tls_mbedtls_keep_ticket(tls); /* a TLS 1.3 ticket came in: write again */
+            continue;
+        }
         if (ret > 0) {
             written += (size_t)ret;
             continue;
