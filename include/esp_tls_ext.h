@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "esp_tls.h"
@@ -38,6 +39,14 @@ int esp_tls_get_poll_timeout(esp_tls_t *tls);
  * @return ESP_OK, or ESP_ERR_INVALID_ARG for a list that does not parse
  */
 esp_err_t esp_tls_set_dns_servers(const char *servers);
+
+/**
+ * @brief Did the handshake of this connection resume a saved session (cfg.client_session)?
+ *
+ * True when the connection is up, verifies the peer with a CA or bundle, and received no
+ * certificate because the handshake was abbreviated. False otherwise (also for PSK).
+ */
+bool esp_tls_session_resumed(esp_tls_t *tls);
 
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. */
 typedef struct {

@@ -9,7 +9,6 @@
  */
 #pragma once
 
-
 #include "esp_tls.h"
 #include "esp_transport.h"
 #include "sdkconfig.h"
@@ -133,6 +132,28 @@ void esp_transport_ssl_set_interface_name(esp_transport_handle_t t, struct ifreq
 
 /** @brief Resolve the host to this address family only. */
 void esp_transport_ssl_set_addr_family(esp_transport_handle_t t, esp_tls_addr_family_t addr_family);
+
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+/** What esp_transport_ssl_session_ticket_operation() does. */
+typedef enum {
+    ESP_TRANSPORT_SESSION_TICKET_INIT, /**< Nothing to prepare (kept for compatibility) */
+    ESP_TRANSPORT_SESSION_TICKET_SAVE, /**< Save the session of the open connection */
+    ESP_TRANSPORT_SESSION_TICKET_USE,  /**< Resume the saved session on the next connect */
+    ESP_TRANSPORT_SESSION_TICKET_FREE, /**< Forget the saved session */
+} esp_transport_session_ticket_operation_t;
+
+/**
+ * @brief Save, use or free the TLS session of an ssl transport (session resumption).
+ *
+ * SAVE after reading a response (a TLS 1.3 ticket arrives after the handshake), USE before the
+ * next esp_transport_connect(), FREE when done.
+ * @return ESP_OK; ESP_FAIL for NULL or a transport that is not ssl; ESP_ERR_INVALID_STATE for
+ *         SAVE without a session to save or USE without a saved session
+ */
+esp_err_t
+esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
+                                           esp_transport_session_ticket_operation_t operation);
+#endif
 
 /**
  * @brief Offer only these ciphersuites.

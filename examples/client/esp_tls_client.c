@@ -28,6 +28,7 @@ typedef struct {
     int partial;
     long big_write;
     const char *resume_expect;
+    bool corrupt_ticket;
     psk_hint_key_t psk;
     unsigned char psk_key[64];
 } client_opts_t;
@@ -119,7 +120,8 @@ static void usage(void)
             "  [--cert F --key F [--key-pass P]] [--tls12|--tls13] [--alpn a,b]\n"
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
-            "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT]\n"
+            "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT "
+            "[--corrupt-ticket]]\n"
             "  [--psk HEXKEY:IDENTITY]\n"
             "  [--bundle FILE | --bundle-default]\n");
     exit(2);
@@ -154,6 +156,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"big-write", 1, 0, 'W'},
         {"resume-expect", 1, 0, 'r'},
         {"psk", 1, 0, 'K' + 256},
+        {"corrupt-ticket", 0, 0, 'X' + 256},
         {"bundle", 1, 0, 'B'},
         {"bundle-default", 0, 0, 'U'},
         {0, 0, 0, 0},
@@ -197,6 +200,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'W': o->big_write = strtol(optarg, NULL, 10); break;
         case 'r': o->resume_expect = optarg; break;
         case 'K' + 256: set_psk(o, optarg); break;
+        case 'X' + 256: o->corrupt_ticket = true; break;
         case 'A':
             o->async = true;
             o->cfg.non_block = true;
@@ -256,6 +260,7 @@ static void print_session(esp_tls_t *tls)
         return;
     }
     const char *alpn = mbedtls_ssl_get_alpn_protocol(ssl);
+    printf("session_resumed=%d\n", esp_tls_session_resumed(tls));
     printf("version=%s\nciphersuite=%s\nalpn=%s\n", mbedtls_ssl_get_version(ssl),
            mbedtls_ssl_get_ciphersuite(ssl), alpn ? alpn : "none");
     const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(ssl);
@@ -397,11 +402,19 @@ static void partial_read(esp_tls_t *tls, int want)
 static int resume(client_opts_t *o, esp_tls_client_session_t *session)
 {
     printf("session_saved=%d\n", session != NULL);
+    if (session != NULL && o->corrupt_ticket) {
+        /* test only: damage the ticket the server will be shown (a private field) */
+        mbedtls_ssl_session *s = &session->saved_session;
+        if (s->MBEDTLS_PRIVATE(ticket) != NULL && s->MBEDTLS_PRIVATE(ticket_len) > 8) {
+            s->MBEDTLS_PRIVATE(ticket)[s->MBEDTLS_PRIVATE(ticket_len) / 2] ^= 0x5a;
+            printf("ticket_corrupted=1\n");
+        }
+    }
     esp_tls_t *again = esp_tls_init();
     o->cfg.client_session = session;
     o->expect = o->resume_expect;
     int rc = esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, &o->cfg, again);
-    printf("resumed_result=%d\n", rc);
+    printf("resumed_result=%d\nsecond_resumed=%d\n", rc, esp_tls_session_resumed(again));
     int status = rc == 1 ? exchange(o, again) : 1;
     esp_tls_conn_destroy(again);
     esp_tls_free_client_session(session);

@@ -38,6 +38,18 @@ static int s_ares_status = ARES_ENOTINITIALIZED;
 static pthread_mutex_t s_servers_lock = PTHREAD_MUTEX_INITIALIZER;
 static char s_servers[256]; /* "" = the system's resolv.conf */
 
+/* ares_getsock() bit tests, in unsigned arithmetic (c-ares' macros shift a signed 1 into the
+ * sign bit for the last socket, which UBSan rightly reports). */
+static bool sock_readable(int mask, int i)
+{
+    return ((unsigned)mask >> i) & 1u;
+}
+
+static bool sock_writable(int mask, int i)
+{
+    return ((unsigned)mask >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+}
+
 static void ares_release(void)
 {
     ares_library_cleanup();
@@ -188,8 +200,8 @@ static void process(esp_tls_resolver_t *r)
     struct pollfd p[ARES_GETSOCK_MAXNUM];
     int n = 0;
     for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-        short ev = (short)((ARES_GETSOCK_READABLE(mask, i) ? POLLIN : 0) |
-                           (ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : 0));
+        short ev =
+            (short)((sock_readable(mask, i) ? POLLIN : 0) | (sock_writable(mask, i) ? POLLOUT : 0));
         if (ev) {
             p[n++] = (struct pollfd){.fd = socks[i], .events = ev};
         }
@@ -236,9 +248,9 @@ void esp_tls_resolve_wait(const esp_tls_resolver_t *r, int *fd, short *events, i
     *fd = -1;
     *events = 0;
     for (int i = 0; i < ARES_GETSOCK_MAXNUM && *fd < 0; i++) {
-        if (ARES_GETSOCK_READABLE(mask, i) || ARES_GETSOCK_WRITABLE(mask, i)) {
+        if (sock_readable(mask, i) || sock_writable(mask, i)) {
             *fd = socks[i];
-            *events = ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : POLLIN;
+            *events = sock_writable(mask, i) ? POLLOUT : POLLIN;
         }
     }
     struct timeval tv, *next = ares_timeout(r->channel, NULL, &tv);

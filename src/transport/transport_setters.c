@@ -230,3 +230,42 @@ void esp_transport_tcp_set_interface_name(esp_transport_handle_t t, struct ifreq
 {
     esp_transport_ssl_set_interface_name(t, if_name);
 }
+
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+static esp_err_t ticket_save(transport_esp_tls_t *b)
+{
+    esp_tls_client_session_t *s = b->tls ? esp_tls_get_client_session(b->tls) : NULL;
+    if (s == NULL) {
+        return ESP_ERR_INVALID_STATE;
+    }
+    esp_tls_free_client_session(b->session);
+    b->session = s;
+    return ESP_OK;
+}
+
+esp_err_t
+esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
+                                           esp_transport_session_ticket_operation_t operation)
+{
+    transport_esp_tls_t *b = (t && t->base && !t->base->cfg.is_plain_tcp) ? t->base : NULL;
+    if (b == NULL) {
+        return ESP_FAIL;
+    }
+    switch (operation) {
+    case ESP_TRANSPORT_SESSION_TICKET_INIT: return ESP_OK;
+    case ESP_TRANSPORT_SESSION_TICKET_SAVE: return ticket_save(b);
+    case ESP_TRANSPORT_SESSION_TICKET_USE:
+        if (b->session == NULL) {
+            return ESP_ERR_INVALID_STATE;
+        }
+        b->cfg.client_session = b->session;
+        return ESP_OK;
+    case ESP_TRANSPORT_SESSION_TICKET_FREE:
+        b->cfg.client_session = NULL;
+        esp_tls_free_client_session(b->session);
+        b->session = NULL;
+        return ESP_OK;
+    default: return ESP_ERR_INVALID_ARG;
+    }
+}
+#endif

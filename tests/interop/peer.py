@@ -1,7 +1,7 @@
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
-    peer.py PORT CERT KEY [--greeting N] [--no-read] [--dns-delay-ms MS] [--dns-a IP]
-            [--dns-aaaa IP]
+    peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--dns-delay-ms MS]
+            [--dns-a IP] [--dns-aaaa IP]
 
 TCP 127.0.0.1:PORT: a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it sends N
 bytes in one TLS record right after the handshake and keeps the connection open; otherwise it
@@ -71,6 +71,12 @@ def serve_tls(conn, ctx, greeting, no_read):
         pass
 
 
+def make_context(args):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    return ctx
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("port", type=int)
@@ -78,12 +84,13 @@ def main():
     ap.add_argument("key")
     ap.add_argument("--greeting", type=int, default=0)
     ap.add_argument("--no-read", action="store_true")
+    ap.add_argument("--new-keys", action="store_true",
+                    help="a new TLS context (new ticket keys) for every connection")
     ap.add_argument("--dns-delay-ms", type=int, default=-1)
     ap.add_argument("--dns-a", default="")
     ap.add_argument("--dns-aaaa", default="")
     args = ap.parse_args()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
+    ctx = make_context(args)
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -101,7 +108,10 @@ def main():
     while True:
         conn, _ = srv.accept()
         print("peer: connection", flush=True)
-        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read), daemon=True).start()
+        if args.new_keys:
+            ctx = make_context(args)
+        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read),
+                         daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ typedef struct {
     mbedtls_pk_context own_key;
     bool verify_with_ca; /* a CA-based verification option is configured */
     bool offers_both;    /* TLS 1.2 and 1.3 both allowed */
+    int certs_seen;      /* peer certificates verified in this handshake (0: resumed) */
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
     void *inner_vrfy_ctx;

@@ -5,6 +5,7 @@
  */
 #include "../../mem/mem.h"
 #include "esp_log.h"
+#include "esp_tls_ext.h"
 #include "mbedtls_backend.h"
 
 #if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
@@ -109,3 +110,13 @@ void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
     (void)tls;
 }
 #endif
+
+bool esp_tls_session_resumed(esp_tls_t *tls)
+{
+    if (tls == NULL || tls->priv == NULL || tls->conn_state != ESP_TLS_DONE) {
+        return false;
+    }
+    /* A resumed handshake carries no Certificate message, so nothing was verified. */
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    return p->verify_with_ca && p->certs_seen == 0;
+}

@@ -119,6 +119,7 @@ bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned 
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     esp_tls_mbedtls_t *p = ctx;
+    p->certs_seen++;
     if (p->inner_vrfy != NULL) {
         int ret = p->inner_vrfy(p->inner_vrfy_ctx, crt, depth, flags);
         if (ret != 0) {
