@@ -13,6 +13,7 @@
 #include "esp_tls.h"
 #include "esp_transport.h"
 #include "esp_transport_ssl.h"
+#include "esp_transport_tcp.h"
 #include "psa/crypto.h"
 #include "sdkconfig.h"
 #include "tls_peer.h"

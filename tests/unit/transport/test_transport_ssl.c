@@ -362,6 +362,51 @@ static void test_async_read_waits_past_session_tickets(void **state)
 #endif
 }
 
+/* ESP_TRANSPORT_SESSION_TICKET_*: save after a reply, use on the next connect, free. */
+static void test_session_ticket_operations(void **state)
+{
+    (void)state;
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS && defined(MBEDTLS_SSL_TICKET_C)
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(NULL, ESP_TRANSPORT_SESSION_TICKET_INIT),
+        ESP_FAIL);
+    esp_transport_handle_t tcp = esp_transport_tcp_init();
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(tcp, ESP_TRANSPORT_SESSION_TICKET_SAVE),
+        ESP_FAIL);
+    esp_transport_destroy(tcp);
+    start_default_server_with_tickets();
+    esp_transport_handle_t t = new_ssl_with_ca();
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_INIT), ESP_OK);
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_SAVE),
+        ESP_ERR_INVALID_STATE); /* nothing connected yet */
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_USE),
+        ESP_ERR_INVALID_STATE); /* nothing saved */
+    assert_int_equal(connect_srv(t), 0);
+    assert_echo(t); /* the reply comes after the TLS 1.3 ticket */
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_SAVE), ESP_OK);
+    esp_transport_close(t);
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_USE), ESP_OK);
+    assert_int_equal(connect_srv(t), 0);
+    assert_echo(t);
+    esp_transport_close(t);
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_FREE), ESP_OK);
+    assert_int_equal(
+        esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_USE),
+        ESP_ERR_INVALID_STATE);
+    assert_int_equal(connect_srv(t), 0); /* a full handshake again */
+    esp_transport_destroy(t);
+#else
+    skip();
+#endif
+}
+
 static void test_async_connect_failure(void **state)
 {
     (void)state;
@@ -399,6 +444,7 @@ int main(void)
         T(test_async_connect),
         T(test_async_read_waits_past_session_tickets),
         T(test_async_connect_failure),
+        T(test_session_ticket_operations),
     };
 #undef T
     return cmocka_run_group_tests_name("transport/ssl", tests, group_setup, group_teardown);
