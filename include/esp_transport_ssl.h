@@ -110,8 +110,8 @@ void esp_transport_ssl_set_ds_data(esp_transport_handle_t t, void *ds_data);
 /**
  * @brief Pre-shared key and identity (kept by pointer).
  *
- * Needs CONFIG_ESP_TLS_PSK_VERIFICATION; PSK is not implemented by this esp_tls yet, so the
- * field is stored and has no effect (see docs/COMPAT.md).
+ * Used with CONFIG_ESP_TLS_PSK_VERIFICATION, when no CA, bundle or global store is set (the
+ * fourth verification option of esp_tls).
  */
 void esp_transport_ssl_set_psk_key_hint(esp_transport_handle_t t,
                                         const psk_hint_key_t *psk_hint_key);
