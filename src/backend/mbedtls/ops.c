@@ -77,29 +77,46 @@ static void note_want(esp_tls_t *tls, int ret)
     }
 }
 
-/* The likely cause of a handshake error, for the log. */
-static const char *handshake_hint(int ret)
+/* The likely cause of a handshake error, for the log: hints that hold for either role. */
+static const char *common_hint(int ret)
 {
     switch (ret) {
     case MBEDTLS_ERR_SSL_INVALID_RECORD:
         return "a record was malformed or larger than MBEDTLS_SSL_IN_CONTENT_LEN (keep it at "
                "16384), or the peer is not speaking TLS";
-    case MBEDTLS_ERR_SSL_CONN_EOF:
-    case MBEDTLS_ERR_NET_CONN_RESET:
-        return "the peer closed the connection during the handshake (it may require a "
-               "client certificate, or reject our versions or ciphersuites)";
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+        return "a record or message was malformed or too long (record_overflow), or the peer "
+               "sent an incomplete record";
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
         return "the peer sent a fatal alert (certificate, version or cipher mismatch; "
                "enable CONFIG_MBEDTLS_DEBUG for the alert)";
     case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
         return "no common version, ciphersuite or key exchange with the peer";
-    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
-        return "the server's certificate failed verification (see the flags)";
-    case MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED:
-        return "the server asked for a client certificate and key";
     case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
         return "the peer does not support the requested TLS version";
     default: return NULL;
+    }
+}
+
+/* Hints that depend on which side we are. */
+static const char *handshake_hint(const esp_tls_t *tls, int ret)
+{
+    bool server = tls->role == ESP_TLS_SERVER;
+    switch (ret) {
+    case MBEDTLS_ERR_SSL_CONN_EOF:
+    case MBEDTLS_ERR_NET_CONN_RESET:
+        return server ? "the client closed the connection during the handshake (it may not "
+                        "trust this server's certificate, or it gave up)"
+                      : "the server closed the connection during the handshake (it may require "
+                        "a client certificate, or reject our versions or ciphersuites)";
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+        return server ? "the client's certificate failed verification (see the flags)"
+                      : "the server's certificate failed verification (see the flags)";
+    case MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED:
+        return "the server asked for a client certificate and key";
+    case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+        return "the client sent no certificate, and this server requires one (cacert_buf set)";
+    default: return common_hint(ret);
     }
 }
 
@@ -139,7 +156,7 @@ static int mb_handshake(esp_tls_t *tls)
     esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                     esp_tls_mbedtls_fail(tls, "mbedtls_ssl_handshake", ret,
                                          ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED,
-                                         handshake_hint(ret)));
+                                         handshake_hint(tls, ret)));
     esp_tls_mbedtls_report_verify(tls);
     return ret;
 }

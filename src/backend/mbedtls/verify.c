@@ -206,12 +206,17 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
         ESP_LOGE(TAG, "the certificate is for another name: connect with the name it holds, "
                       "set common_name to it, or (IP brokers) set skip_common_name");
     }
+    const char *peer = tls->role == ESP_TLS_SERVER ? "client" : "server";
     if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
-        ESP_LOGE(TAG, "no configured CA issued this chain: configure the root CA of the "
-                      "server's chain (enable debug logs to see the chain)");
+        ESP_LOGE(TAG,
+                 "no configured CA issued this chain: configure the root CA of the %s's "
+                 "chain (enable debug logs to see the chain)",
+                 peer);
     }
     if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
-        ESP_LOGE(TAG, "a certificate is outside its validity period: check the server's "
-                      "certificate and this machine's clock");
+        ESP_LOGE(TAG,
+                 "a certificate is outside its validity period: check the %s's "
+                 "certificate and this machine's clock",
+                 peer);
     }
 }
