@@ -58,20 +58,20 @@ static char *read_file(const char *path, size_t *len)
 static void parse(int argc, char **argv, opts_t *o, char **ca)
 {
     static const struct option long_opts[] = {
-        {"host", 1, 0, 'h'},  {"port", 1, 0, 'p'},  {"ca", 1, 0, 'a'}, {"tls12", 0, 0, '2'},
-        {"tls13", 0, 0, '3'}, {0, 0, 0, 0},
+        {"host", 1, 0, 'h'},  {"port", 1, 0, 'p'},  {"ca", 1, 0, 'a'},
+        {"tls12", 0, 0, '2'}, {"tls13", 0, 0, '3'}, {0, 0, 0, 0},
     };
     size_t ca_len = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:c:", long_opts, NULL)) != -1) {
         switch (c) {
         case 'h': o->host = optarg; break;
-        case 'p': o->port = atoi(optarg); break;
+        case 'p': o->port = (int)strtol(optarg, NULL, 10); break;
         case 'a': *ca = read_file(optarg, &ca_len); break;
         case '2': o->cfg.tls_version = ESP_TLS_VER_TLS_1_2; break;
         case '3': o->cfg.tls_version = ESP_TLS_VER_TLS_1_3; break;
-        case 'n': o->total = atoi(optarg); break;
-        case 'c': o->concurrency = atoi(optarg); break;
+        case 'n': o->total = (int)strtol(optarg, NULL, 10); break;
+        case 'c': o->concurrency = (int)strtol(optarg, NULL, 10); break;
         default: exit(2);
         }
     }
@@ -166,8 +166,8 @@ int main(int argc, char **argv)
     qsort(s.call_us, s.calls, sizeof(*s.call_us), cmp64);
     esp_tls_mem_stats_t mem;
     esp_tls_get_mem_stats(&mem);
-    printf("connections=%d\nfailed=%d\nconcurrency=%d\nseconds=%.3f\nconn_per_s=%.1f\n",
-           s.done, s.failed, o.concurrency, secs, s.done / secs);
+    printf("connections=%d\nfailed=%d\nconcurrency=%d\nseconds=%.3f\nconn_per_s=%.1f\n", s.done,
+           s.failed, o.concurrency, secs, s.done / secs);
     printf("calls=%zu\ncall_p50_us=%lld\ncall_p99_us=%lld\ncall_max_us=%lld\n", s.calls,
            (long long)s.call_us[s.calls / 2], (long long)s.call_us[s.calls * 99 / 100],
            (long long)s.call_us[s.calls - 1]);

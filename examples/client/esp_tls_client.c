@@ -76,7 +76,9 @@ static void split_alpn(client_opts_t *o, const char *list)
 {
     snprintf(o->alpn_buf, sizeof(o->alpn_buf), "%s", list);
     int n = 0;
-    for (char *tok = strtok(o->alpn_buf, ","); tok && n < 3; tok = strtok(NULL, ",")) {
+    char *save_ = NULL;
+    for (char *tok = strtok_r(o->alpn_buf, ",", &save_); tok && n < 3;
+         tok = strtok_r(NULL, ",", &save_)) {
         o->alpn[n++] = tok;
     }
     o->alpn[n] = NULL;

@@ -98,7 +98,9 @@ static void split_alpn(server_opts_t *o, const char *list)
 {
     int n = 0;
     snprintf(o->alpn_buf, sizeof(o->alpn_buf), "%s", list);
-    for (char *t = strtok(o->alpn_buf, ","); t && n < 3; t = strtok(NULL, ",")) {
+    char *save_ = NULL;
+    for (char *t = strtok_r(o->alpn_buf, ",", &save_); t && n < 3;
+         t = strtok_r(NULL, ",", &save_)) {
         o->alpn[n++] = t;
     }
     o->cfg.alpn_protos = o->alpn;
@@ -108,7 +110,9 @@ static void split_alpn(server_opts_t *o, const char *list)
 static void split_suites(server_opts_t *o, char *list)
 {
     int n = 0;
-    for (char *t = strtok(list, ","); t && n < MAX_SUITES; t = strtok(NULL, ",")) {
+    char *save_ = NULL;
+    for (char *t = strtok_r(list, ",", &save_); t && n < MAX_SUITES;
+         t = strtok_r(NULL, ",", &save_)) {
         o->suites[n] = mbedtls_ssl_get_ciphersuite_id(t);
         if (o->suites[n++] == 0) {
             fprintf(stderr, "unknown ciphersuite %s\n", t);
@@ -269,7 +273,7 @@ static void parse(int argc, char **argv, server_opts_t *o)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': o->port = atoi(optarg); break;
+        case 'p': o->port = (int)strtol(optarg, NULL, 10); break;
         case 'c': o->cfg.servercert_buf = load(optarg, &o->cfg.servercert_bytes); break;
         case 'k': o->cfg.serverkey_buf = load(optarg, &o->cfg.serverkey_bytes); break;
         case 'a': o->cfg.cacert_buf = load(optarg, &o->cfg.cacert_bytes); break;
@@ -278,8 +282,8 @@ static void parse(int argc, char **argv, server_opts_t *o)
         case '3': o->cfg.tls_version = ESP_TLS_VER_TLS_1_3; break;
         case 'A': split_alpn(o, optarg); break;
         case 't': tickets(o); break;
-        case 'T': o->timeout_ms = atoi(optarg); break;
-        case 'm': o->max_sessions = atoi(optarg); break;
+        case 'T': o->timeout_ms = (int)strtol(optarg, NULL, 10); break;
+        case 'm': o->max_sessions = (int)strtol(optarg, NULL, 10); break;
         case 'b': o->blocking = true; break;
         case 's': sni_add(o, optarg); break;
         case 'C': split_suites(o, optarg); break;
