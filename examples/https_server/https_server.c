@@ -7,7 +7,7 @@
  *
  *   https_server --port P --cert F --key F [--ca F [--optional]] [--tls12|--tls13]
  *                [--alpn a,b] [--tickets] [--timeout MS] [--max N] [--blocking]
- *                [--sni NAME:CERT:KEY ...] [--ciphersuites NAME,NAME]
+ *                [--sni NAME:CERT:KEY ...] [--ciphersuites NAME,NAME] [--psk HEXKEY:ID]
  *
  * --sni (CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK): a cert_select_cb picks the certificate by the
  * server name of the ClientHello; --cert/--key (optional with --sni) is the fallback. It finds
@@ -261,6 +261,33 @@ static void tickets(server_opts_t *o)
     }
 }
 
+/* --psk HEXKEY:IDENTITY: a PSK server (CONFIG_ESP_TLS_PSK_VERIFICATION), no certificate needed */
+static void psk(server_opts_t *o, const char *arg)
+{
+#if CONFIG_ESP_TLS_PSK_VERIFICATION
+    static unsigned char key[64];
+    static psk_hint_key_t hint;
+    const char *colon = strchr(arg, ':');
+    size_t hex = colon ? (size_t)(colon - arg) : 0;
+    if (hex == 0 || hex % 2 || hex / 2 > sizeof(key)) {
+        fprintf(stderr, "--psk wants HEXKEY:IDENTITY\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < hex / 2; i++) {
+        unsigned v = 0;
+        sscanf(arg + 2 * i, "%2x", &v);
+        key[i] = (unsigned char)v;
+    }
+    hint = (psk_hint_key_t){.key = key, .key_size = hex / 2, .hint = colon + 1};
+    o->cfg.psk_hint_key = &hint;
+#else
+    (void)o;
+    (void)arg;
+    fprintf(stderr, "--psk needs CONFIG_ESP_TLS_PSK_VERIFICATION\n");
+    exit(2);
+#endif
+}
+
 static void parse(int argc, char **argv, server_opts_t *o)
 {
     static const struct option opts[] = {
@@ -268,7 +295,8 @@ static void parse(int argc, char **argv, server_opts_t *o)
         {"ca", 1, 0, 'a'},      {"optional", 0, 0, 'o'},     {"tls12", 0, 0, '2'},
         {"tls13", 0, 0, '3'},   {"alpn", 1, 0, 'A'},         {"tickets", 0, 0, 't'},
         {"timeout", 1, 0, 'T'}, {"max", 1, 0, 'm'},          {"blocking", 0, 0, 'b'},
-        {"sni", 1, 0, 's'},     {"ciphersuites", 1, 0, 'C'}, {0, 0, 0, 0},
+        {"sni", 1, 0, 's'},     {"ciphersuites", 1, 0, 'C'}, {"psk", 1, 0, 'K'},
+        {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -285,6 +313,7 @@ static void parse(int argc, char **argv, server_opts_t *o)
         case 'T': o->timeout_ms = (int)strtol(optarg, NULL, 10); break;
         case 'm': o->max_sessions = (int)strtol(optarg, NULL, 10); break;
         case 'b': o->blocking = true; break;
+        case 'K': psk(o, optarg); break;
         case 's': sni_add(o, optarg); break;
         case 'C': split_suites(o, optarg); break;
         default: exit(2);

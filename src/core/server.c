@@ -18,7 +18,8 @@ static const char *TAG = "esp-tls";
 
 esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls)
 {
-    ESP_ENSURE_LOG(cfg != NULL && tls != NULL && sockfd >= 0, ESP_ERR_INVALID_ARG,
+    /* A bad socket is not refused here: as on ESP-IDF, the handshake then fails (negative). */
+    ESP_ENSURE_LOG(cfg != NULL && tls != NULL, ESP_ERR_INVALID_ARG,
                    "server session: invalid arguments (cfg=%p, sockfd=%d, tls=%p)", (void *)cfg,
                    sockfd, (void *)tls);
     tls->role = ESP_TLS_SERVER;

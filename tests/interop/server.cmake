@@ -37,3 +37,17 @@ set_tests_properties(valgrind_server PROPERTIES
                      TIMEOUT 600
                      SKIP_RETURN_CODE 77
                      FIXTURES_REQUIRED esp_tls_interop_certs)
+
+# A PSK server: only in a build with CONFIG_ESP_TLS_PSK_VERIFICATION (psk_on, set by
+# tests/interop/CMakeLists.txt; the "insecure" test build of tests/run-all.sh has it)
+if(psk_on)
+    add_test(NAME interop_server_psk
+             COMMAND sh "${CMAKE_CURRENT_LIST_DIR}/server_psk.sh"
+                     "$<TARGET_FILE:https_server>" "$<TARGET_FILE:esp_tls_client>"
+                     "${ESP_TLS_INTEROP_CERTS}")
+    set_tests_properties(interop_server_psk PROPERTIES
+                         LABELS "interop;insecure"
+                         TIMEOUT 60
+                         SKIP_RETURN_CODE 77
+                         FIXTURES_REQUIRED esp_tls_interop_certs)
+endif()
