@@ -69,7 +69,6 @@ static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
 
 /* Monotonic clock (port/time.c) */
 int64_t esp_tls_time_ms(void);
-uint64_t esp_tls_get_platform_time(void);
 
 /* Default network timeout when cfg->timeout_ms is 0 or negative */
 #define ESP_TLS_DEFAULT_CONN_TIMEOUT_MS 10000
