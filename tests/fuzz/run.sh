@@ -15,6 +15,12 @@ out=$top/build/fuzz/$target
 mkdir -p "$out/corpus"
 case $target in
 fuzz_bundle) srcs="$top/src/bundle/bundle_format.c" corpus=$here/corpus/bundle ;;
+fuzz_url)
+    # url.c logs through esp_log, which needs the generated sdkconfig.h of a build
+    cfg=$(ls -d "$top"/build/*/config 2>/dev/null | head -n 1)
+    [ -n "$cfg" ] || { echo "run.sh: build the project first (make)" >&2; exit 2; }
+    srcs="$top/src/core/url.c $top/src/port/log.c -I $cfg" corpus=$here/corpus/url
+    ;;
 *) echo "run.sh: unknown target $target" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086 # srcs is a list
