@@ -238,7 +238,7 @@ static size_t lower_bound(const esp_crt_bundle_t *b, const uint8_t *name, size_t
     size_t lo = 0, hi = b->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        esp_crt_bundle_entry_t e;
+        esp_crt_bundle_entry_t e = {0}; /* a validated bundle: get() cannot fail here */
         esp_crt_bundle_get(b, mid, &e);
         if (esp_crt_bundle_name_cmp(e.name, e.name_len, name, name_len) < 0) {
             lo = mid + 1;

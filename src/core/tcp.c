@@ -37,7 +37,7 @@ esp_err_t esp_tls_tcp_check_target(const char *host, int hostlen, int port)
 static esp_err_t set_timeouts(int fd, const esp_tls_cfg_t *cfg)
 {
     int ms = esp_tls_effective_timeout(cfg);
-    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (suseconds_t)(ms % 1000) * 1000};
     ESP_ENSURE(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0,
                ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED);
     ESP_ENSURE(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0,
