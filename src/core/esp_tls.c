@@ -217,7 +217,7 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
     if (!args_ok(hostname, hostlen, cfg, tls)) {
         return -1;
     }
-    if (tls->conn_state == ESP_TLS_INIT) {
+    if (tls->conn_state == ESP_TLS_INIT && tls->deadline_ms == 0) { /* not after a retry */
         tls->deadline_ms = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
     } else if ((tls->conn_state == ESP_TLS_CONNECTING || tls->conn_state == ESP_TLS_HANDSHAKE) &&
                esp_tls_ms_left(tls->deadline_ms) == 0) {
