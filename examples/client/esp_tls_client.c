@@ -4,6 +4,7 @@
  *
  *   esp_tls_client --host H --port P [options]     or     --url https://H:P/path
  */
+#define _GNU_SOURCE /* memmem */
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ typedef struct {
     long big_write;
     const char *resume_expect;
     bool corrupt_ticket;
+    size_t send_len, expect_len; /* binary with --send-hex/--expect-hex, else strlen */
     psk_hint_key_t psk;
     unsigned char psk_key[64];
 } client_opts_t;
@@ -70,6 +72,23 @@ static void set_psk(client_opts_t *o, const char *arg)
     }
     o->psk = (psk_hint_key_t){.key = o->psk_key, .key_size = hex / 2, .hint = colon + 1};
     o->cfg.psk_hint_key = &o->psk;
+}
+
+/* --send-hex / --expect-hex: binary protocol messages (e.g. MQTT) given in hex, decoded in
+ * place (the hex text is at least twice as long as the bytes). */
+static char *hex_arg(char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+            fprintf(stderr, "bad hex: %s\n", hex);
+            exit(2);
+        }
+        hex[i] = (char)v;
+    }
+    *len = n;
+    return hex;
 }
 
 static void split_alpn(client_opts_t *o, const char *list)
@@ -124,7 +143,7 @@ static void usage(void)
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
             "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT "
             "[--corrupt-ticket]]\n"
-            "  [--psk HEXKEY:IDENTITY]\n"
+            "  [--psk HEXKEY:IDENTITY] [--send-hex HEX] [--expect-hex HEX]\n"
             "  [--bundle FILE | --bundle-default]\n");
     exit(2);
 }
@@ -159,6 +178,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"resume-expect", 1, 0, 'r'},
         {"psk", 1, 0, 'K' + 256},
         {"corrupt-ticket", 0, 0, 'X' + 256},
+        {"send-hex", 1, 0, 'H' + 256},
+        {"expect-hex", 1, 0, 'E' + 256},
         {"bundle", 1, 0, 'B'},
         {"bundle-default", 0, 0, 'U'},
         {0, 0, 0, 0},
@@ -191,6 +212,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'T': o->cfg.is_plain_tcp = true; break;
         case 'S': o->send = optarg; break;
         case 'e': o->expect = optarg; break;
+        case 'H' + 256: o->send = hex_arg(optarg, &o->send_len); break;
+        case 'E' + 256: o->expect = hex_arg(optarg, &o->expect_len); break;
         case 'd': esp_log_level_set("*", ESP_LOG_DEBUG); break;
         case 'D':
             if (esp_tls_set_dns_servers(optarg) != ESP_OK) {
@@ -293,7 +316,7 @@ static ssize_t read_some(esp_tls_t *tls, char *buf, size_t len)
 static int exchange(client_opts_t *o, esp_tls_t *tls)
 {
     if (o->send) {
-        ssize_t n = esp_tls_conn_write(tls, o->send, strlen(o->send));
+        ssize_t n = esp_tls_conn_write(tls, o->send, o->send_len ? o->send_len : strlen(o->send));
         printf("written=%zd\n", n);
         if (n < 0) {
             return 1;
@@ -305,7 +328,8 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
     /* A window over the reply: when it is full, keep its tail, so that the text is found
      * wherever it is in a long reply. */
     char buf[4096];
-    size_t used = 0, keep = strlen(o->expect) < sizeof(buf) / 2 ? strlen(o->expect) : 0;
+    size_t want = o->expect_len ? o->expect_len : strlen(o->expect);
+    size_t used = 0, keep = want < sizeof(buf) / 2 ? want : 0;
     for (;;) {
         if (used == sizeof(buf) - 1) {
             memmove(buf, buf + used - keep, keep);
@@ -318,7 +342,7 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
         }
         used += (size_t)n;
         buf[used] = '\0';
-        if (strstr(buf, o->expect)) {
+        if (memmem(buf, used, o->expect, want) != NULL) {
             printf("expect=found\n");
             return 0;
         }
@@ -415,6 +439,7 @@ static int resume(client_opts_t *o, esp_tls_client_session_t *session)
     esp_tls_t *again = esp_tls_init();
     o->cfg.client_session = session;
     o->expect = o->resume_expect;
+    o->expect_len = 0;
     int rc = esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, &o->cfg, again);
     printf("resumed_result=%d\nsecond_resumed=%d\n", rc, esp_tls_session_resumed(again));
     int status = rc == 1 ? exchange(o, again) : 1;
