@@ -56,24 +56,6 @@ static unsigned char *read_file(const char *path, size_t *len, bool add_nul)
     return buf;
 }
 
-/* --psk HEXKEY:IDENTITY (needs CONFIG_ESP_TLS_PSK_VERIFICATION to be used) */
-static void set_psk(client_opts_t *o, const char *arg)
-{
-    const char *colon = strchr(arg, ':');
-    size_t hex = colon ? (size_t)(colon - arg) : 0;
-    if (!colon || hex == 0 || hex % 2 || hex / 2 > sizeof(o->psk_key)) {
-        fprintf(stderr, "--psk wants HEXKEY:IDENTITY\n");
-        exit(2);
-    }
-    for (size_t i = 0; i < hex / 2; i++) {
-        unsigned v = 0;
-        sscanf(arg + 2 * i, "%2x", &v);
-        o->psk_key[i] = (unsigned char)v;
-    }
-    o->psk = (psk_hint_key_t){.key = o->psk_key, .key_size = hex / 2, .hint = colon + 1};
-    o->cfg.psk_hint_key = &o->psk;
-}
-
 /* --send-hex / --expect-hex: binary protocol messages (e.g. MQTT) given in hex, decoded in
  * place (the hex text is at least twice as long as the bytes). */
 static char *hex_arg(char *hex, size_t *len)
@@ -89,6 +71,22 @@ static char *hex_arg(char *hex, size_t *len)
     }
     *len = n;
     return hex;
+}
+
+/* --psk HEXKEY:IDENTITY (needs CONFIG_ESP_TLS_PSK_VERIFICATION to be used) */
+static void set_psk(client_opts_t *o, char *arg)
+{
+    char *colon = strchr(arg, ':');
+    if (!colon || colon == arg || (colon - arg) % 2 ||
+        (size_t)(colon - arg) / 2 > sizeof(o->psk_key)) {
+        fprintf(stderr, "--psk wants HEXKEY:IDENTITY\n");
+        exit(2);
+    }
+    *colon = '\0';
+    size_t len = 0;
+    memcpy(o->psk_key, hex_arg(arg, &len), (size_t)(colon - arg) / 2);
+    o->psk = (psk_hint_key_t){.key = o->psk_key, .key_size = len, .hint = colon + 1};
+    o->cfg.psk_hint_key = &o->psk;
 }
 
 static void split_alpn(client_opts_t *o, const char *list)

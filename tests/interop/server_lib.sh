@@ -272,25 +272,4 @@ srv_fail() { # NAME WHY DIR
 }
 
 # srv_table: reads the case table on stdin (the same syntax as lib.sh's run_table)
-srv_table() {
-    # shellcheck disable=SC2162
-    while IFS='|' read name srv args exp; do
-        case $name in
-        '#KF '*)
-            if [ "${INTEROP_KNOWN_FAIL:-0}" = 1 ]; then
-                name=${name#'#KF '}
-            else
-                n=$(trim "${name#'#KF '}")
-                if selected "$n"; then
-                    IT_KNOWN=$((IT_KNOWN + 1))
-                    echo "SKIP $n (known failure; INTEROP_KNOWN_FAIL=1 runs it)"
-                fi
-                continue
-            fi
-            ;;
-        '#'* | '') continue ;;
-        esac
-        [ -z "$(trim "$name")" ] && continue
-        srv_case "$name" "$srv" "$args" "$exp" </dev/null
-    done
-}
+srv_table() { table_loop srv_case; }
