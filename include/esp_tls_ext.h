@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "esp_tls.h"
 
@@ -60,6 +61,137 @@ void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats);
 
 /** @brief Restart peak tracking from the current usage. */
 void esp_tls_reset_mem_peak(void);
+
+
+/* ------------------------------------------------------------------------------------------------
+ * Diagnostics: explanations, the peer's chain, certificate summaries, verification, tracing.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A cause and a fix for an error, in plain words. Both are NUL-terminated. */
+typedef struct {
+    char cause[384]; /**< What went wrong, with the values that matter (sizes, names, alert) */
+    char fix[384];   /**< What to change; "" when there is nothing to change (e.g. WANT_READ) */
+} esp_tls_explanation_t;
+
+/**
+ * @brief Explain the error captured in a connection's error handle.
+ *
+ * Uses what the connection saw as well as the codes: for a name mismatch, the expected name and
+ * the names the certificate holds; for a fatal alert, the alert received.
+ * @return ESP_OK, or ESP_ERR_INVALID_ARG if @p h or @p out is NULL
+ */
+esp_err_t esp_tls_explain(esp_tls_error_handle_t h, esp_tls_explanation_t *out);
+
+/**
+ * @brief Explain raw codes: an esp_err_t, an Mbed TLS code (either sign) and X.509 verify flags.
+ *
+ * Any of them may be 0. The most specific one wins: flags, then the Mbed TLS code, then err.
+ * @return ESP_OK if at least one code is known, ESP_ERR_NOT_FOUND if none is (the text then says
+ *         so), ESP_ERR_INVALID_ARG if @p out is NULL
+ */
+esp_err_t esp_tls_explain_codes(esp_err_t err, int mbedtls_code, uint32_t flags,
+                                esp_tls_explanation_t *out);
+
+/** One certificate, summarised for people. All strings are NUL-terminated, possibly cut short. */
+typedef struct {
+    char subject[256];
+    char issuer[256];
+    char san[512];        /**< "DNS:a.example, IP:127.0.0.1" or "" */
+    char not_before[24];  /**< "2026-01-31 12:00:00" (UTC) */
+    char not_after[24];
+    char key[32];         /**< "EC P-256", "RSA 2048" */
+    char sig_alg[48];     /**< "ECDSA with SHA256" */
+    char sha256[96];      /**< SHA-256 of the DER, "AB:CD:..." */
+    int version;          /**< X.509 version, 1..3 */
+    bool is_ca;
+} esp_tls_cert_info_t;
+
+/**
+ * @brief Number of certificates the peer sent, as received (leaf first).
+ *
+ * Kept after a successful handshake and after a failed verification, until the connection is
+ * destroyed, when CONFIG_ESP_TLS_KEEP_PEER_CHAIN is set or esp_tls_set_keep_peer_chain(true)
+ * was called before the handshake. 0 if nothing was kept.
+ */
+int esp_tls_get_peer_chain_len(esp_tls_t *tls);
+
+/** @brief DER of certificate @p index (0 = leaf) of the peer's chain. Stays owned by @p tls. */
+esp_err_t esp_tls_get_peer_cert_der(esp_tls_t *tls, int index, const unsigned char **der,
+                                    size_t *len);
+
+/** @brief Keep (or stop keeping) peer chains for handshakes that start afterwards. */
+void esp_tls_set_keep_peer_chain(bool keep);
+
+/** @brief Summarise one DER certificate. ESP_ERR_INVALID_ARG for NULL, parse failure -> ESP_FAIL. */
+esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info);
+
+/**
+ * @brief Write a DER certificate as PEM ("-----BEGIN CERTIFICATE-----").
+ * @param olen out: bytes written, not counting the NUL (or needed, with ESP_ERR_NO_MEM)
+ * @return ESP_OK, ESP_ERR_NO_MEM if @p buf is too small, ESP_ERR_INVALID_ARG for NULL
+ */
+esp_err_t esp_tls_cert_to_pem(const unsigned char *der, size_t len, char *buf, size_t buf_len,
+                              size_t *olen);
+
+/** What to verify a chain against, as in esp_tls_cfg_t. */
+typedef struct {
+    const unsigned char *cacert_buf;           /**< PEM (NUL included in bytes) or DER, or NULL */
+    unsigned int cacert_bytes;
+    esp_err_t (*crt_bundle_attach)(void *conf); /**< e.g. esp_crt_bundle_attach, or NULL */
+    bool use_global_ca_store;
+    const char *common_name; /**< Name the leaf must hold (DNS or IP); NULL: no name check */
+    int64_t at_time;         /**< Validation time, seconds since 1970 UTC; 0 = now */
+} esp_tls_verify_cfg_t;
+
+/**
+ * @brief Verify a chain as a client handshake would: same anchors, same policy, same callback.
+ *
+ * @param chain     leaf first, then untrusted intermediates: PEM blocks (NUL-terminated, the NUL
+ *                  counted in @p chain_len) or concatenated DER
+ * @param flags     out: X.509 verify flags (0 when verified), may be NULL
+ * @param h         optional error handle; receives the codes a handshake would capture
+ * @return ESP_OK if verified; ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED if @p chain or the CA does
+ *         not parse; ESP_FAIL if verification failed (Mbed TLS code -0x2700 and the flags are
+ *         captured); ESP_ERR_INVALID_ARG for NULL or nothing to verify against
+ */
+esp_err_t esp_tls_verify_chain(const esp_tls_verify_cfg_t *cfg, const unsigned char *chain,
+                               size_t chain_len, uint32_t *flags, esp_tls_error_handle_t h);
+
+/**
+ * @brief Mbed TLS debug threshold (0 none .. 4 verbose) for handshakes that start afterwards.
+ *
+ * The default is CONFIG_MBEDTLS_DEBUG_LEVEL, or the environment variable ESP_TLS_MBEDTLS_DEBUG.
+ * Output goes to esp_log with tag "mbedtls". No effect without CONFIG_MBEDTLS_DEBUG.
+ */
+void esp_tls_set_mbedtls_debug_level(int level);
+
+/**
+ * @brief Apply a log specification "tag:level,tag:level" (level: none, error, warn, info, debug,
+ * verbose or 0..5; tag "*" for all). The library applies $ESP_TLS_LOG the same way at start.
+ * @return ESP_OK, or ESP_ERR_INVALID_ARG for a malformed specification (nothing is applied)
+ */
+esp_err_t esp_tls_log_configure(const char *spec);
+
+/**
+ * @brief Write TLS secrets in the NSS key log format to @p path (append), for Wireshark.
+ *
+ * NULL stops. Without a call, $SSLKEYLOGFILE is used when CONFIG_ESP_TLS_KEYLOG is set. Applies
+ * to handshakes that start afterwards. Anyone who can read the file can decrypt the sessions.
+ * @return ESP_OK, ESP_ERR_NOT_SUPPORTED without CONFIG_ESP_TLS_KEYLOG
+ */
+esp_err_t esp_tls_set_keylog_file(const char *path);
+
+/** Negotiated parameters of an open connection, for tools and logs. */
+typedef struct {
+    char version[16];      /**< "TLSv1.3" */
+    char ciphersuite[64];  /**< IANA-like name from Mbed TLS */
+    char alpn[32];         /**< "" if none */
+    char group[24];        /**< key exchange group, "" if unknown */
+    bool resumed;
+} esp_tls_conn_info_t;
+
+/** @brief Fill @p info for a connection whose handshake is done. */
+esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info);
 
 #ifdef __cplusplus
 }
