@@ -9,6 +9,7 @@
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
 #include "mbedtls_backend.h"
+#include "policy.h"
 
 static const char *TAG = "esp-tls-mbedtls";
 
@@ -70,7 +71,7 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
         ESP_LOGE(TAG, "%s: empty buffer", what);
         return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
     }
-    int ret = mbedtls_x509_crt_parse(crt, buf, len);
+    int ret = esp_tls_policy_parse(crt, buf, len); /* mbedtls_x509_crt_parse() + policy */
     if (ret < 0) {
         char msg[128];
         ESP_LOGE(TAG, "%s: mbedtls_x509_crt_parse returned -0x%04X (%s)", what, (unsigned)-ret,

@@ -9,6 +9,7 @@
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
+#include "policy.h"
 
 /* PSK is used only with CONFIG_ESP_TLS_PSK_VERIFICATION, as on ESP-IDF */
 #if CONFIG_ESP_TLS_PSK_VERIFICATION
@@ -113,9 +114,17 @@ bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned 
     return false;
 }
 
-/* Called by Mbed TLS for each certificate of the peer's chain. Checks an IP address against
- * the leaf (see set_hostname) and logs the chain at debug level, also when verification
- * fails, for the FAQ's "compare the chain with the browser's". */
+/* The name the leaf must hold: the IP literal verify.c checks itself, or Mbed TLS's host name
+ * ("" or NULL: none, skip_common_name). */
+static const char *expected_name(esp_tls_mbedtls_t *p)
+{
+    return p->ip_len != 0 ? p->ip_text : mbedtls_ssl_get_hostname(&p->ssl);
+}
+
+/* Called by Mbed TLS for each certificate of the peer's chain, from the top down: the bundle
+ * anchor, then the certificate policy (policy.c), then an IP address against the leaf (see
+ * set_hostname); logs the chain at debug level, also when verification fails, for the FAQ's
+ * "compare the chain with the browser's". */
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     esp_tls_mbedtls_t *p = ctx;
@@ -126,6 +135,7 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
             return ret;
         }
     }
+    esp_tls_policy_check(crt, depth, expected_name(p), flags);
     if (depth == 0 && p->ip_len != 0 &&
         !esp_tls_mbedtls_crt_matches_ip(crt, p->ip, p->ip_len, p->ip_text)) {
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
