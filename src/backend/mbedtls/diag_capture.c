@@ -1,0 +1,155 @@
+/*
+ * What the Mbed TLS backend hands to diagnostics: the peer's chain as received, the names
+ * behind a name mismatch, the fatal alert received, the handshake's states for the trace,
+ * and the negotiated parameters (esp_tls_get_conn_info).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../diag/diag.h"
+#include "esp_log.h"
+#include "esp_tls_ext.h"
+#include "mbedtls/oid.h"
+#include "mbedtls_backend.h"
+
+static const char *TAG = "esp-tls-trace";
+
+/* The chain as the peer sent it: the leaf, then crt->next in the order received. */
+static void keep_chain(esp_tls_t *tls, const mbedtls_x509_crt *leaf)
+{
+    const unsigned char *der[ESP_TLS_DIAG_MAX_CERTS];
+    size_t len[ESP_TLS_DIAG_MAX_CERTS];
+    int n = 0;
+    for (const mbedtls_x509_crt *c = leaf; c != NULL && n < ESP_TLS_DIAG_MAX_CERTS; c = c->next) {
+        if (c->raw.p != NULL && c->raw.len > 0) {
+            der[n] = c->raw.p;
+            len[n] = c->raw.len;
+            n++;
+        }
+    }
+    esp_tls_diag_set_chain(tls, der, len, n);
+}
+
+static void leaf_names(char *out, size_t size, const mbedtls_x509_crt *leaf)
+{
+    esp_tls_mbedtls_format_sans(out, size, leaf);
+    if (out[0] != '\0') {
+        return;
+    }
+    for (const mbedtls_x509_name *n = &leaf->subject; n != NULL; n = n->next) {
+        if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0) {
+            snprintf(out, size, "CN=%.*s (no subjectAltName)", (int)n->val.len, n->val.p);
+            return;
+        }
+    }
+}
+
+static void note_mismatch(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf)
+{
+    esp_tls_diag_t *d = esp_tls_diag_get(p->owner);
+    if (d == NULL) {
+        return;
+    }
+    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname);
+    snprintf(d->expected, sizeof(d->expected), "%s", p->ip_len ? p->ip_text : (host ? host : ""));
+    leaf_names(d->leaf_names, sizeof(d->leaf_names), leaf);
+}
+
+void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf,
+                               uint32_t leaf_flags)
+{
+    if (p->chain_flags != 0 || esp_tls_diag_keep_chain()) {
+        keep_chain(p->owner, leaf);
+    }
+    if (leaf_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        note_mismatch(p, leaf);
+    }
+}
+
+void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret)
+{
+    const unsigned char *msg = p->ssl.MBEDTLS_PRIVATE(in_msg);
+    if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || msg == NULL) {
+        return;
+    }
+    esp_tls_diag_t *d = esp_tls_diag_get(p->owner);
+    if (d != NULL) {
+        d->alert = msg[1];
+        const char *name = esp_tls_diag_alert_name(d->alert);
+        ESP_LOGE(TAG, "the peer sent fatal alert %d (%s)", d->alert, name ? name : "unknown");
+    }
+}
+
+static const char *const s_states[] = {
+    "HELLO_REQUEST",
+    "CLIENT_HELLO",
+    "SERVER_HELLO",
+    "SERVER_CERTIFICATE",
+    "SERVER_KEY_EXCHANGE",
+    "CERTIFICATE_REQUEST",
+    "SERVER_HELLO_DONE",
+    "CLIENT_CERTIFICATE",
+    "CLIENT_KEY_EXCHANGE",
+    "CERTIFICATE_VERIFY",
+    "CLIENT_CHANGE_CIPHER_SPEC",
+    "CLIENT_FINISHED",
+    "SERVER_CHANGE_CIPHER_SPEC",
+    "SERVER_FINISHED",
+    "FLUSH_BUFFERS",
+    "HANDSHAKE_WRAPUP",
+    "NEW_SESSION_TICKET",
+    "SERVER_HELLO_VERIFY_REQUEST_SENT",
+    "HELLO_RETRY_REQUEST",
+    "ENCRYPTED_EXTENSIONS",
+    "END_OF_EARLY_DATA",
+    "CLIENT_CERTIFICATE_VERIFY",
+    "CLIENT_CCS_AFTER_SERVER_FINISHED",
+    "CLIENT_CCS_BEFORE_2ND_CLIENT_HELLO",
+    "SERVER_CCS_AFTER_SERVER_HELLO",
+    "CLIENT_CCS_AFTER_CLIENT_HELLO",
+    "SERVER_CCS_AFTER_HELLO_RETRY_REQUEST",
+    "HANDSHAKE_OVER",
+    "TLS1_3_NEW_SESSION_TICKET",
+    "TLS1_3_NEW_SESSION_TICKET_FLUSH",
+};
+
+static const char *state_name(int state)
+{
+    int n = (int)(sizeof(s_states) / sizeof(s_states[0]));
+    return state >= 0 && state < n ? s_states[state] : "?";
+}
+
+int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
+{
+    mbedtls_ssl_context *ssl = &p->ssl;
+    bool trace = esp_log_level_get(TAG) >= ESP_LOG_DEBUG;
+    int ret = 0;
+    while (!mbedtls_ssl_is_handshake_over(ssl)) {
+        int before = ssl->MBEDTLS_PRIVATE(state);
+        ret = mbedtls_ssl_handshake_step(ssl);
+        int after = ssl->MBEDTLS_PRIVATE(state);
+        if (trace && after != before) {
+            ESP_LOGD(TAG, "%s -> %s", state_name(before), state_name(after));
+        }
+        if (ret != 0) {
+            break;
+        }
+    }
+    return ret;
+}
+
+esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
+{
+    ESP_ENSURE(tls != NULL && info != NULL, ESP_ERR_INVALID_ARG);
+    ESP_ENSURE(tls->is_tls && tls->priv != NULL && tls->conn_state == ESP_TLS_DONE,
+               ESP_ERR_INVALID_STATE);
+    const mbedtls_ssl_context *ssl = &esp_tls_mbedtls(tls)->ssl;
+    memset(info, 0, sizeof(*info));
+    snprintf(info->version, sizeof(info->version), "%s", mbedtls_ssl_get_version(ssl));
+    snprintf(info->ciphersuite, sizeof(info->ciphersuite), "%s", mbedtls_ssl_get_ciphersuite(ssl));
+    const char *alpn = mbedtls_ssl_get_alpn_protocol(ssl);
+    snprintf(info->alpn, sizeof(info->alpn), "%s", alpn ? alpn : "");
+    snprintf(info->group, sizeof(info->group), "%s", esp_tls_mbedtls(tls)->group);
+    info->resumed = esp_tls_session_resumed(tls);
+    return ESP_OK;
+}
