@@ -101,6 +101,9 @@ void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret);
 /** mbedtls_ssl_handshake(), one step at a time, with a DEBUG trace of the states. */
 int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p);
 
+/* keylog.c: NSS key log lines for this context, if a key log file is named */
+void esp_tls_mbedtls_keylog_attach(mbedtls_ssl_context *ssl);
+
 /* cert_info.c */
 /** "DNS:a, IP:1.2.3.4" from the certificate's subjectAltName ("" if none). */
 void esp_tls_mbedtls_format_sans(char *out, size_t size, const mbedtls_x509_crt *crt);
