@@ -50,14 +50,19 @@ static int parse_spec(const char *spec, spec_item_t *items)
     int n = 0;
     const char *p = spec;
     while (*p != '\0') {
+        p += strspn(p, " \t");
         size_t len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
+            len--;
+        }
+        size_t skip = strcspn(p, ",");
         if (len > 0) {
             if (n == SPEC_MAX_ITEMS || !parse_item(p, len, &items[n])) {
                 return -1;
             }
             n++;
         }
-        p += len + (p[len] == ',');
+        p += skip + (p[skip] == ',');
     }
     return n;
 }

@@ -50,7 +50,7 @@ static void note_mismatch(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf)
     if (d == NULL) {
         return;
     }
-    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname);
+    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname); /* "" is Mbed TLS' "none" mark */
     snprintf(d->expected, sizeof(d->expected), "%s", p->ip_len ? p->ip_text : (host ? host : ""));
     leaf_names(d->leaf_names, sizeof(d->leaf_names), leaf);
 }
