@@ -62,7 +62,6 @@ void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats);
 /** @brief Restart peak tracking from the current usage. */
 void esp_tls_reset_mem_peak(void);
 
-
 /* ------------------------------------------------------------------------------------------------
  * Diagnostics: explanations, the peer's chain, certificate summaries, verification, tracing.
  * ---------------------------------------------------------------------------------------------- */
@@ -96,13 +95,13 @@ esp_err_t esp_tls_explain_codes(esp_err_t err, int mbedtls_code, uint32_t flags,
 typedef struct {
     char subject[256];
     char issuer[256];
-    char san[512];        /**< "DNS:a.example, IP:127.0.0.1" or "" */
-    char not_before[24];  /**< "2026-01-31 12:00:00" (UTC) */
+    char san[512];       /**< "DNS:a.example, IP:127.0.0.1" or "" */
+    char not_before[24]; /**< "2026-01-31 12:00:00" (UTC) */
     char not_after[24];
-    char key[32];         /**< "EC P-256", "RSA 2048" */
-    char sig_alg[48];     /**< "ECDSA with SHA256" */
-    char sha256[96];      /**< SHA-256 of the DER, "AB:CD:..." */
-    int version;          /**< X.509 version, 1..3 */
+    char key[32];     /**< "EC P-256", "RSA 2048" */
+    char sig_alg[48]; /**< "ECDSA with SHA256" */
+    char sha256[96];  /**< SHA-256 of the DER, "AB:CD:..." */
+    int version;      /**< X.509 version, 1..3 */
     bool is_ca;
 } esp_tls_cert_info_t;
 
@@ -122,7 +121,8 @@ esp_err_t esp_tls_get_peer_cert_der(esp_tls_t *tls, int index, const unsigned ch
 /** @brief Keep (or stop keeping) peer chains for handshakes that start afterwards. */
 void esp_tls_set_keep_peer_chain(bool keep);
 
-/** @brief Summarise one DER certificate. ESP_ERR_INVALID_ARG for NULL, parse failure -> ESP_FAIL. */
+/** @brief Summarise one DER certificate. ESP_ERR_INVALID_ARG for NULL, parse failure -> ESP_FAIL.
+ */
 esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info);
 
 /**
@@ -135,7 +135,7 @@ esp_err_t esp_tls_cert_to_pem(const unsigned char *der, size_t len, char *buf, s
 
 /** What to verify a chain against, as in esp_tls_cfg_t. */
 typedef struct {
-    const unsigned char *cacert_buf;           /**< PEM (NUL included in bytes) or DER, or NULL */
+    const unsigned char *cacert_buf; /**< PEM (NUL included in bytes) or DER, or NULL */
     unsigned int cacert_bytes;
     esp_err_t (*crt_bundle_attach)(void *conf); /**< e.g. esp_crt_bundle_attach, or NULL */
     bool use_global_ca_store;
@@ -183,10 +183,10 @@ esp_err_t esp_tls_set_keylog_file(const char *path);
 
 /** Negotiated parameters of an open connection, for tools and logs. */
 typedef struct {
-    char version[16];      /**< "TLSv1.3" */
-    char ciphersuite[64];  /**< IANA-like name from Mbed TLS */
-    char alpn[32];         /**< "" if none */
-    char group[24];        /**< key exchange group, "" if unknown */
+    char version[16];     /**< "TLSv1.3" */
+    char ciphersuite[64]; /**< IANA-like name from Mbed TLS */
+    char alpn[32];        /**< "" if none */
+    char group[24];       /**< key exchange group, "" if unknown */
     bool resumed;
 } esp_tls_conn_info_t;
 

@@ -15,6 +15,7 @@
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
+#include "../diag/diag.h"
 #include "resolve.h"
 #include "tcp.h"
 #include "url.h"
@@ -325,6 +326,7 @@ int esp_tls_conn_destroy(esp_tls_t *tls)
     }
     esp_tls_tcp_release(&tls->tcp);
     esp_tls_resolve_free(&tls->dns);
+    esp_tls_diag_free(tls);
     esp_tls_mem_free(tls);
     return rc;
 }

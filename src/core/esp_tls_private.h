@@ -58,6 +58,7 @@ struct esp_tls {
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */
     const struct esp_tls_backend_ops *ops;
     void *priv; /* backend state */
+    struct esp_tls_diag *diag; /* what diagnostics kept (diag/), or NULL */
 };
 
 /* Error tracker (error.c) */
@@ -69,6 +70,9 @@ static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
 
 /* Monotonic clock (port/time.c) */
 int64_t esp_tls_time_ms(void);
+/** Validate certificates at @p when (s since 1970) in this thread; 0 = the wall clock again.
+ * False if the build cannot (no MBEDTLS_HAVE_TIME) and @p when is not 0. */
+bool esp_tls_set_validation_time(int64_t when);
 
 /* Default network timeout when cfg->timeout_ms is 0 or negative */
 #define ESP_TLS_DEFAULT_CONN_TIMEOUT_MS 10000

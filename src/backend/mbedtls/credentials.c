@@ -13,7 +13,7 @@
 
 static const char *TAG = "esp-tls-mbedtls";
 
-static bool looks_like_pem(const unsigned char *buf, size_t len)
+bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len)
 {
     static const char marker[] = "-----BEGIN ";
     size_t mlen = sizeof(marker) - 1;
@@ -26,42 +26,23 @@ static bool looks_like_pem(const unsigned char *buf, size_t len)
 }
 
 /* DER: the total length a SEQUENCE at @p buf claims (header included), or 0 if none. */
-static size_t der_claimed_length(const unsigned char *buf, size_t len)
+size_t esp_tls_mbedtls_der_length(const unsigned char *buf, size_t len)
 {
-    if (len < 4 || buf[0] != 0x30) {
+    if (len < 2 || buf[0] != 0x30) {
         return 0;
     }
     if (buf[1] < 0x80) {
         return 2 + (size_t)buf[1];
     }
-    if (buf[1] == 0x81) {
-        return 3 + (size_t)buf[2];
+    size_t n = buf[1] & 0x7f; /* long form: n length bytes follow */
+    if (n == 0 || n > 4 || len < 2 + n) {
+        return 0;
     }
-    if (buf[1] == 0x82) {
-        return 4 + (((size_t)buf[2] << 8) | buf[3]);
+    size_t body = 0;
+    for (size_t i = 0; i < n; i++) {
+        body = (body << 8) | buf[2 + i];
     }
-    return 0;
-}
-
-/* Log the most likely cause of a parse failure of @p buf. */
-static void explain_buffer(const char *what, const unsigned char *buf, size_t len)
-{
-    if (looks_like_pem(buf, len) && buf[len - 1] != '\0') {
-        ESP_LOGE(TAG,
-                 "%s: PEM data must end with a NUL byte counted in its length; "
-                 "pass strlen(pem) + 1 (or sizeof of the array)",
-                 what);
-    } else if (looks_like_pem(buf, len)) {
-        ESP_LOGE(TAG,
-                 "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
-                 "and line breaks)",
-                 what);
-    } else if (der_claimed_length(buf, len) > len) {
-        ESP_LOGE(TAG, "%s: DER data is cut short: %zu bytes given, its length field says %zu", what,
-                 len, der_claimed_length(buf, len));
-    } else if (buf[0] != 0x30) {
-        ESP_LOGE(TAG, "%s: the data is neither PEM nor DER (first byte 0x%02x)", what, buf[0]);
-    }
+    return 2 + n + body;
 }
 
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
@@ -76,9 +57,10 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
         char msg[128];
         ESP_LOGE(TAG, "%s: mbedtls_x509_crt_parse returned -0x%04X (%s)", what, (unsigned)-ret,
                  esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
-        explain_buffer(what, buf, len);
+        esp_tls_mbedtls_diagnose_buffer(what, false, buf, len);
     } else if (ret > 0) {
         ESP_LOGW(TAG, "%s: %d certificate(s) could not be parsed and were skipped", what, ret);
+        esp_tls_mbedtls_diagnose_buffer(what, false, buf, len);
     }
     return ret;
 }
@@ -89,6 +71,11 @@ static void explain_key_error(const char *who, int ret)
         ESP_LOGE(TAG, "%s key: the key is encrypted; set %skey_password", who, who);
     } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         ESP_LOGE(TAG, "%s key: wrong password for the encrypted key", who);
+    } else if (ret == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG || ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
+        ESP_LOGE(TAG,
+                 "%s key: it uses an algorithm or curve this build does not support "
+                 "(use RSA or EC P-256/P-384)",
+                 who);
     }
 }
 
@@ -102,7 +89,7 @@ static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char 
         char what[32];
         snprintf(what, sizeof(what), "%s key", who);
         explain_key_error(who, ret);
-        explain_buffer(what, key, key_len);
+        esp_tls_mbedtls_diagnose_buffer(what, true, key, key_len);
         return esp_tls_mbedtls_fail(tls, "mbedtls_pk_parse_key", ret,
                                     ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
     }

@@ -14,15 +14,18 @@
 typedef struct esp_tls_ca_store esp_tls_ca_store_t;
 
 typedef struct {
+    esp_tls_t *owner; /* the connection this state belongs to */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt cacert;       /* from cfg->cacert_buf */
     esp_tls_ca_store_t *global_ca; /* reference on the global store, or NULL */
     mbedtls_x509_crt own_cert;
     mbedtls_pk_context own_key;
-    bool verify_with_ca; /* a CA-based verification option is configured */
-    bool offers_both;    /* TLS 1.2 and 1.3 both allowed */
-    int certs_seen;      /* peer certificates verified in this handshake (0: resumed) */
+    bool verify_with_ca;  /* a CA-based verification option is configured */
+    bool offers_both;     /* TLS 1.2 and 1.3 both allowed */
+    int certs_seen;       /* peer certificates verified in this handshake (0: resumed) */
+    uint32_t chain_flags; /* verify flags of the whole chain so far (diagnostics) */
+    char group[24];       /* key exchange group, when known (diagnostics) */
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
     void *inner_vrfy_ctx;
@@ -47,6 +50,13 @@ esp_err_t esp_tls_mbedtls_psa_init(void) ESP_MUST_CHECK;
 /* credentials.c: parsing with diagnostics that name the cause */
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
                               const char *what);
+/** True if @p buf holds a "-----BEGIN " line anywhere. */
+bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len);
+/** DER: the total length (header included) the SEQUENCE at @p buf claims, or 0 if none. */
+size_t esp_tls_mbedtls_der_length(const unsigned char *buf, size_t len);
+/** Log why @p buf (a certificate, or a key if @p want_key) did not parse (parse_diag.c). */
+void esp_tls_mbedtls_diagnose_buffer(const char *what, bool want_key, const unsigned char *buf,
+                                     size_t len);
 /** Parse and install the own certificate and key; @p who ("client"/"server") names them in logs. */
 esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
                                     size_t cert_len, const unsigned char *key, size_t key_len,
@@ -86,6 +96,20 @@ void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls);
 esp_tls_ca_store_t *esp_tls_ca_store_acquire(void);
 void esp_tls_ca_store_release(esp_tls_ca_store_t *store);
 mbedtls_x509_crt *esp_tls_ca_store_chain(esp_tls_ca_store_t *store);
+
+/* diag_capture.c: what diagnostics keep (src/diag) */
+void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf,
+                               uint32_t leaf_flags);
+void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret);
+/** mbedtls_ssl_handshake(), one step at a time, with a DEBUG trace of the states. */
+int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p);
+
+/* keylog.c: NSS key log lines for this context, if a key log file is named */
+void esp_tls_mbedtls_keylog_attach(mbedtls_ssl_context *ssl);
+
+/* cert_info.c */
+/** "DNS:a, IP:1.2.3.4" from the certificate's subjectAltName ("" if none). */
+void esp_tls_mbedtls_format_sans(char *out, size_t size, const mbedtls_x509_crt *crt);
 
 /* debug.c */
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf);

@@ -36,6 +36,7 @@ static esp_err_t new_context(esp_tls_t *tls)
     esp_tls_mbedtls_t *p = esp_tls_mem_calloc(1, sizeof(*p));
     ESP_ENSURE_LOG(p != NULL, ESP_ERR_NO_MEM, "no memory for the TLS context");
     tls->priv = p;
+    p->owner = tls;
     mbedtls_ssl_init(&p->ssl);
     mbedtls_ssl_config_init(&p->conf);
     mbedtls_x509_crt_init(&p->cacert);
@@ -136,10 +137,12 @@ static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
 static int mb_handshake(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = mbedtls_ssl_handshake(&p->ssl);
+    int ret = esp_tls_mbedtls_handshake_steps(p);
     if (ret == 0) {
-        ESP_LOGD(TAG, "handshake done: %s, %s", mbedtls_ssl_get_version(&p->ssl),
-                 mbedtls_ssl_get_ciphersuite(&p->ssl));
+        const char *alpn = mbedtls_ssl_get_alpn_protocol(&p->ssl);
+        ESP_LOGD("esp-tls-trace", "handshake done: %s, %s, ALPN %s, group %s",
+                 mbedtls_ssl_get_version(&p->ssl), mbedtls_ssl_get_ciphersuite(&p->ssl),
+                 alpn ? alpn : "none", p->group[0] ? p->group : "unknown");
         return 0;
     }
     if (is_want(ret)) {
@@ -153,6 +156,7 @@ static int mb_handshake(esp_tls_t *tls)
         tls->retry_requested = true;
         return ret;
     }
+    esp_tls_mbedtls_diag_error(p, ret);
     esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                     esp_tls_mbedtls_fail(tls, "mbedtls_ssl_handshake", ret,
                                          ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED,
@@ -178,6 +182,7 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     }
     note_want(tls, ret);
     if (!is_want(ret)) {
+        esp_tls_mbedtls_diag_error(p, ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                         esp_tls_mbedtls_fail(tls, "mbedtls_ssl_read", ret,
                                              ESP_ERR_MBEDTLS_SSL_READ_FAILED, NULL));

@@ -140,6 +140,10 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
         !esp_tls_mbedtls_crt_matches_ip(crt, p->ip, p->ip_len, p->ip_text)) {
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
+    p->chain_flags |= *flags;
+    if (depth == 0) {
+        esp_tls_mbedtls_diag_leaf(p, crt, *flags);
+    }
     if (esp_log_level_get(TAG) >= ESP_LOG_DEBUG) {
         char info[1024];
         int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);

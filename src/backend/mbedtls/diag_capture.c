@@ -1,0 +1,218 @@
+/*
+ * What the Mbed TLS backend hands to diagnostics: the peer's chain as received, the names
+ * behind a name mismatch, the fatal alert received, the handshake's states for the trace,
+ * and the negotiated parameters (esp_tls_get_conn_info).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../diag/diag.h"
+#include "esp_log.h"
+#include "esp_tls_ext.h"
+#include "mbedtls/oid.h"
+#include "mbedtls_backend.h"
+
+static const char *TAG = "esp-tls-trace";
+
+/* The chain as the peer sent it: the leaf, then crt->next in the order received. */
+static void keep_chain(esp_tls_t *tls, const mbedtls_x509_crt *leaf)
+{
+    const unsigned char *der[ESP_TLS_DIAG_MAX_CERTS];
+    size_t len[ESP_TLS_DIAG_MAX_CERTS];
+    int n = 0;
+    for (const mbedtls_x509_crt *c = leaf; c != NULL && n < ESP_TLS_DIAG_MAX_CERTS; c = c->next) {
+        if (c->raw.p != NULL && c->raw.len > 0) {
+            der[n] = c->raw.p;
+            len[n] = c->raw.len;
+            n++;
+        }
+    }
+    esp_tls_diag_set_chain(tls, der, len, n);
+}
+
+static void leaf_names(char *out, size_t size, const mbedtls_x509_crt *leaf)
+{
+    esp_tls_mbedtls_format_sans(out, size, leaf);
+    if (out[0] != '\0') {
+        return;
+    }
+    for (const mbedtls_x509_name *n = &leaf->subject; n != NULL; n = n->next) {
+        if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0) {
+            snprintf(out, size, "CN=%.*s (no subjectAltName)", (int)n->val.len, n->val.p);
+            return;
+        }
+    }
+}
+
+static void note_mismatch(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf)
+{
+    esp_tls_diag_t *d = esp_tls_diag_get(p->owner);
+    if (d == NULL) {
+        return;
+    }
+    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname); /* "" is Mbed TLS' "none" mark */
+    snprintf(d->expected, sizeof(d->expected), "%s", p->ip_len ? p->ip_text : (host ? host : ""));
+    leaf_names(d->leaf_names, sizeof(d->leaf_names), leaf);
+}
+
+void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf,
+                               uint32_t leaf_flags)
+{
+    if (p->chain_flags != 0 || esp_tls_diag_keep_chain()) {
+        keep_chain(p->owner, leaf);
+    }
+    if (leaf_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        note_mismatch(p, leaf);
+    }
+}
+
+void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret)
+{
+    const unsigned char *msg = p->ssl.MBEDTLS_PRIVATE(in_msg);
+    if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || msg == NULL) {
+        return;
+    }
+    esp_tls_diag_t *d = esp_tls_diag_get(p->owner);
+    if (d != NULL) {
+        d->alert = msg[1];
+        const char *name = esp_tls_diag_alert_name(d->alert);
+        ESP_LOGE(TAG, "the peer sent fatal alert %d (%s)", d->alert, name ? name : "unknown");
+    }
+}
+
+static const char *const s_states[] = {
+    "HELLO_REQUEST",
+    "CLIENT_HELLO",
+    "SERVER_HELLO",
+    "SERVER_CERTIFICATE",
+    "SERVER_KEY_EXCHANGE",
+    "CERTIFICATE_REQUEST",
+    "SERVER_HELLO_DONE",
+    "CLIENT_CERTIFICATE",
+    "CLIENT_KEY_EXCHANGE",
+    "CERTIFICATE_VERIFY",
+    "CLIENT_CHANGE_CIPHER_SPEC",
+    "CLIENT_FINISHED",
+    "SERVER_CHANGE_CIPHER_SPEC",
+    "SERVER_FINISHED",
+    "FLUSH_BUFFERS",
+    "HANDSHAKE_WRAPUP",
+    "NEW_SESSION_TICKET",
+    "SERVER_HELLO_VERIFY_REQUEST_SENT",
+    "HELLO_RETRY_REQUEST",
+    "ENCRYPTED_EXTENSIONS",
+    "END_OF_EARLY_DATA",
+    "CLIENT_CERTIFICATE_VERIFY",
+    "CLIENT_CCS_AFTER_SERVER_FINISHED",
+    "CLIENT_CCS_BEFORE_2ND_CLIENT_HELLO",
+    "SERVER_CCS_AFTER_SERVER_HELLO",
+    "CLIENT_CCS_AFTER_CLIENT_HELLO",
+    "SERVER_CCS_AFTER_HELLO_RETRY_REQUEST",
+    "HANDSHAKE_OVER",
+    "TLS1_3_NEW_SESSION_TICKET",
+    "TLS1_3_NEW_SESSION_TICKET_FLUSH",
+};
+
+static const char *state_name(int state)
+{
+    int n = (int)(sizeof(s_states) / sizeof(s_states[0]));
+    return state >= 0 && state < n ? s_states[state] : "?";
+}
+
+static const char *group_name(unsigned id)
+{
+    switch (id) {
+    case 0x0017: return "secp256r1";
+    case 0x0018: return "secp384r1";
+    case 0x0019: return "secp521r1";
+    case 0x001d: return "x25519";
+    case 0x001e: return "x448";
+    case 0x001a: return "brainpoolP256r1";
+    case 0x0100: return "ffdhe2048";
+    case 0x0101: return "ffdhe3072";
+    default: return NULL;
+    }
+}
+
+static unsigned be16(const unsigned char *b)
+{
+    return ((unsigned)b[0] << 8) | b[1];
+}
+
+/* TLS 1.3 ServerHello (or HelloRetryRequest): the group of its key_share extension. */
+static int server_hello_group(const unsigned char *m, size_t len)
+{
+    size_t off = 4 + 2 + 32; /* header, legacy_version, random */
+    if (len < off + 1 || len < off + 1 + m[off] + 2 + 1 + 2) {
+        return -1;
+    }
+    off += 1 + m[off] + 2 + 1; /* session id, cipher suite, compression */
+    size_t end = off + 2 + be16(m + off);
+    for (off += 2; end <= len && off + 4 <= end; off += 4 + be16(m + off + 2)) {
+        if (be16(m + off) == 51 && off + 6 <= end) { /* key_share */
+            return (int)be16(m + off + 4);
+        }
+    }
+    return -1;
+}
+
+/* The key exchange group, read from the message just processed (TLS 1.3 ServerHello or
+ * TLS 1.2 ECDHE ServerKeyExchange); best effort, for the trace and esp_tls_get_conn_info. */
+static void note_group(esp_tls_mbedtls_t *p, int state)
+{
+    const unsigned char *m = p->ssl.MBEDTLS_PRIVATE(in_msg);
+    size_t len = p->ssl.MBEDTLS_PRIVATE(in_hslen);
+    int id = -1;
+    if (m == NULL || len < 8 || len > MBEDTLS_SSL_IN_CONTENT_LEN) {
+        return;
+    }
+    if (state == MBEDTLS_SSL_SERVER_HELLO && m[0] == 2) {
+        id = server_hello_group(m, len);
+    } else if (state == MBEDTLS_SSL_SERVER_KEY_EXCHANGE && m[0] == 12 && m[4] == 3) {
+        id = (int)be16(m + 5); /* ECParameters: named_curve */
+    }
+    const char *name = id >= 0 ? group_name((unsigned)id) : NULL;
+    if (name != NULL) {
+        snprintf(p->group, sizeof(p->group), "%s", name);
+    } else if (id >= 0) {
+        snprintf(p->group, sizeof(p->group), "0x%04x", (unsigned)id);
+    }
+}
+
+int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
+{
+    mbedtls_ssl_context *ssl = &p->ssl;
+    bool trace = esp_log_level_get(TAG) >= ESP_LOG_DEBUG;
+    int ret = 0;
+    while (!mbedtls_ssl_is_handshake_over(ssl)) {
+        int before = ssl->MBEDTLS_PRIVATE(state);
+        ret = mbedtls_ssl_handshake_step(ssl);
+        int after = ssl->MBEDTLS_PRIVATE(state);
+        if (ret == 0 && p->owner->role == ESP_TLS_CLIENT && after != before) {
+            note_group(p, before);
+        }
+        if (trace && after != before) {
+            ESP_LOGD(TAG, "%s -> %s", state_name(before), state_name(after));
+        }
+        if (ret != 0) {
+            break;
+        }
+    }
+    return ret;
+}
+
+esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
+{
+    ESP_ENSURE(tls != NULL && info != NULL, ESP_ERR_INVALID_ARG);
+    ESP_ENSURE(tls->is_tls && tls->priv != NULL && tls->conn_state == ESP_TLS_DONE,
+               ESP_ERR_INVALID_STATE);
+    const mbedtls_ssl_context *ssl = &esp_tls_mbedtls(tls)->ssl;
+    memset(info, 0, sizeof(*info));
+    snprintf(info->version, sizeof(info->version), "%s", mbedtls_ssl_get_version(ssl));
+    snprintf(info->ciphersuite, sizeof(info->ciphersuite), "%s", mbedtls_ssl_get_ciphersuite(ssl));
+    const char *alpn = mbedtls_ssl_get_alpn_protocol(ssl);
+    snprintf(info->alpn, sizeof(info->alpn), "%s", alpn ? alpn : "");
+    snprintf(info->group, sizeof(info->group), "%s", esp_tls_mbedtls(tls)->group);
+    info->resumed = esp_tls_session_resumed(tls);
+    return ESP_OK;
+}
