@@ -12,6 +12,7 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls_backend.h"
+#include "policy.h"
 
 static void format_time(char *out, size_t size, const mbedtls_x509_time *t)
 {
@@ -114,7 +115,7 @@ esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_ce
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     esp_err_t rc = ESP_FAIL;
-    if (mbedtls_x509_crt_parse_der(&crt, der, len) == 0) {
+    if (esp_tls_policy_parse_der(&crt, der, len, 1) == 0) {
         fill_info(&crt, der, len, info);
         rc = ESP_OK;
     }

@@ -12,6 +12,7 @@
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
+#include "policy.h"
 
 static const char *TAG = "esp-tls-verify";
 
@@ -25,7 +26,7 @@ static int parse_der_chain(mbedtls_x509_crt *chain, const unsigned char *buf, si
             ESP_LOGE(TAG, "chain: no complete DER certificate at byte offset %zu", off);
             return MBEDTLS_ERR_X509_INVALID_FORMAT;
         }
-        int ret = mbedtls_x509_crt_parse_der(chain, buf + off, one);
+        int ret = esp_tls_policy_parse_der(chain, buf + off, one, 1); /* as the handshake */
         if (ret != 0) {
             ESP_LOGE(TAG, "chain: the DER certificate at byte offset %zu does not parse", off);
             return ret;
