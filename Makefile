@@ -7,7 +7,7 @@ MAKEFLAGS += --no-print-directory
 PYTHON  := /usr/bin/python3
 
 .PHONY: all bootstrap configure build install demo test test-unit test-asan test-valgrind \
-        menuconfig bench clean distclean format
+        menuconfig bench clean distclean format conformance
 
 all: build
 	cmake --install $(RELEASE) --prefix $(CURDIR)/$(BUILD)/install >/dev/null
@@ -32,6 +32,10 @@ demo: all
 
 test: all
 	sh tests/run-all.sh
+
+# x509-limbo, whole suite, through esp_tls_verify_chain(): Web PKI (strict) beside Mbed TLS only
+conformance: all
+	cmake --build $(RELEASE) --target conformance
 
 bench: all
 	sh bench/run.sh $(RELEASE)
