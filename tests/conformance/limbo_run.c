@@ -177,10 +177,10 @@ static int usage(void)
     return 2;
 }
 
-int main(int argc, char **argv)
+/* Options into the statics; @return the cases file, or NULL for a usage error. */
+static const char *parse_args(int argc, char **argv, bool *check)
 {
     const char *cases = NULL;
-    bool check = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
             i++;
@@ -188,15 +188,22 @@ int main(int argc, char **argv)
                                                                        : ESP_TLS_POLICY_WEBPKI);
         } else if (strcmp(argv[i], "--check") == 0 && i + 1 < argc) {
             s_divergences = slurp(argv[++i]);
-            check = true;
+            *check = true;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             s_only = argv[++i];
         } else if (cases == NULL && argv[i][0] != '-') {
             cases = argv[i];
         } else {
-            return usage();
+            return NULL;
         }
     }
+    return cases;
+}
+
+int main(int argc, char **argv)
+{
+    bool check = false;
+    const char *cases = parse_args(argc, argv, &check);
     if (cases == NULL) {
         return usage();
     }
