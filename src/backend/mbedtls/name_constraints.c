@@ -16,9 +16,9 @@
 /* GeneralName tags (RFC 5280 §4.2.1.6), low five bits of the context-specific tag */
 enum { GN_OTHER = 0, GN_RFC822 = 1, GN_DNS = 2, GN_DIR = 4, GN_URI = 6, GN_IP = 7 };
 
-/* Work bound for one CA against one certificate (names x subtrees): the pathological
- * "nc-dos" chains of x509-limbo hold thousands of each. */
-#define NC_MAX_WORK 4096
+/* Work bound for one CA against one certificate (names x subtrees of the same type): the
+ * pathological "nc-dos" chains of x509-limbo hold thousands of each; real ones need hundreds. */
+#define NC_MAX_WORK 65536
 
 typedef struct {
     int type;

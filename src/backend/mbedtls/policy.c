@@ -133,16 +133,39 @@ typedef struct {
 
 static _Thread_local path_state_t s_path = {.next_depth = -1};
 
-void esp_tls_policy_check(const mbedtls_x509_crt *crt, int depth, const char *name, uint32_t *flags)
+void esp_tls_policy_reset(void)
 {
-    if (esp_tls_policy_profile() != ESP_TLS_POLICY_WEBPKI) {
-        return;
-    }
+    s_path.n = 0;
+    s_path.next_depth = -1;
+}
+
+/* The state for a call at @p depth: a new path unless it continues the previous call's. */
+static path_state_t *path_at(int depth)
+{
     path_state_t *st = &s_path;
     if (depth != st->next_depth || st->n >= MBEDTLS_X509_MAX_VERIFY_CHAIN_SIZE) {
         st->n = 0;
     }
     st->next_depth = depth - 1;
+    return st;
+}
+
+/* After the checks of @p c: the leaf ends the path, a CA joins the certificates above. */
+static void path_done(path_state_t *st, const policy_cert_t *c)
+{
+    if (c->leaf) {
+        esp_tls_policy_reset();
+    } else {
+        st->above[st->n++] = c->crt;
+    }
+}
+
+void esp_tls_policy_check(const mbedtls_x509_crt *crt, int depth, const char *name, uint32_t *flags)
+{
+    if (esp_tls_policy_profile() != ESP_TLS_POLICY_WEBPKI) {
+        return;
+    }
+    path_state_t *st = path_at(depth);
     if (crt->raw.p == NULL) {
         return; /* a bundle root built from name and key: trusted as it is */
     }
@@ -151,9 +174,25 @@ void esp_tls_policy_check(const mbedtls_x509_crt *crt, int depth, const char *na
     *flags |= esp_tls_policy_path_rules(&c, st->above, st->n);
     if (c.leaf) {
         *flags |= esp_tls_policy_leaf_name(crt, name);
-        st->n = 0;
-        st->next_depth = -1;
-        return;
     }
-    st->above[st->n++] = crt;
+    path_done(st, &c);
+}
+
+/* A server verifying client certificates: the Web PKI server rules do not apply, but what the
+ * policy's parser lets through must not go unchecked: nameConstraints and critical extensions
+ * nobody enforces. */
+int esp_tls_policy_client_cert_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    (void)ctx;
+    if (esp_tls_policy_profile() != ESP_TLS_POLICY_WEBPKI) {
+        return 0;
+    }
+    path_state_t *st = path_at(depth);
+    policy_cert_t c = {crt, depth == 0, st->n == 0};
+    if (esp_tls_x509_unknown_critical(crt)) {
+        *flags |= MBEDTLS_X509_BADCERT_OTHER;
+    }
+    *flags |= esp_tls_policy_path_rules(&c, st->above, st->n);
+    path_done(st, &c);
+    return 0;
 }

@@ -34,6 +34,15 @@ void esp_tls_policy_set_profile(esp_tls_policy_profile_t profile);
 void esp_tls_policy_check(const mbedtls_x509_crt *crt, int depth, const char *name,
                           uint32_t *flags);
 
+/** Forget the path in progress (the verify callback stops a verification early). */
+void esp_tls_policy_reset(void);
+
+/**
+ * Verify callback for a server checking client certificates (mbedtls_ssl_conf_verify): enforces
+ * nameConstraints and refuses critical extensions nobody enforces, as the parser accepts both.
+ */
+int esp_tls_policy_client_cert_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+
 /**
  * Parse one DER certificate and append it to @p chain, accepting the extensions the policy
  * enforces itself (nameConstraints). Same results as mbedtls_x509_crt_parse_der().

@@ -6,6 +6,7 @@
 
 #include "esp_log.h"
 #include "mbedtls_backend.h"
+#include "policy.h"
 
 static const char *TAG = "esp-tls-mbedtls";
 
@@ -30,6 +31,7 @@ static esp_err_t server_verify(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
 #endif
     mbedtls_ssl_conf_authmode(&p->conf, mode);
     mbedtls_ssl_conf_ca_chain(&p->conf, &p->cacert, NULL);
+    mbedtls_ssl_conf_verify(&p->conf, esp_tls_policy_client_cert_cb, NULL); /* policy.h */
     p->verify_with_ca = true;
     return ESP_OK;
 }

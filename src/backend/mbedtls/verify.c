@@ -132,6 +132,7 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
     if (p->inner_vrfy != NULL) {
         int ret = p->inner_vrfy(p->inner_vrfy_ctx, crt, depth, flags);
         if (ret != 0) {
+            esp_tls_policy_reset(); /* Mbed TLS stops here: the path ends */
             return ret;
         }
     }
