@@ -146,6 +146,40 @@ static void test_parse_accepts_name_constraints(void **state)
     free(pem);
 }
 
+/* Server side: client certificates get nameConstraints and unknown critical extensions checked,
+ * not the server-certificate rules (a clientAuth-only EKU is fine). */
+static uint32_t client_cert_flags(const char *file)
+{
+    char chain_name[128];
+    snprintf(chain_name, sizeof(chain_name), "%s.chain.pem", file);
+    size_t ca_len, chain_len;
+    char *ca_pem = load("root.crt", &ca_len);
+    char *chain_pem = load(chain_name, &chain_len);
+    mbedtls_x509_crt ca, chain;
+    mbedtls_x509_crt_init(&ca);
+    mbedtls_x509_crt_init(&chain);
+    assert_int_equal(esp_tls_policy_parse(&ca, (const unsigned char *)ca_pem, ca_len), 0);
+    assert_int_equal(esp_tls_policy_parse(&chain, (const unsigned char *)chain_pem, chain_len), 0);
+    uint32_t flags = 0;
+    (void)mbedtls_x509_crt_verify(&chain, &ca, NULL, NULL, &flags, esp_tls_policy_client_cert_cb,
+                                  NULL);
+    mbedtls_x509_crt_free(&ca);
+    mbedtls_x509_crt_free(&chain);
+    free(ca_pem);
+    free(chain_pem);
+    return flags;
+}
+
+static void test_client_cert_callback(void **state)
+{
+    (void)state;
+    need_pki();
+    assert_int_equal(client_cert_flags("nc-good"), 0);
+    assert_int_equal(client_cert_flags("eku-client"), 0);
+    assert_true(client_cert_flags("nc-evil") & MBEDTLS_X509_BADCERT_OTHER);
+    assert_true(client_cert_flags("nc-excl") & MBEDTLS_X509_BADCERT_OTHER);
+}
+
 static void test_dns_name_syntax(void **state)
 {
     (void)state;
@@ -195,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_webpki_rules),
         cmocka_unit_test(test_mbedtls_profile),
         cmocka_unit_test(test_parse_accepts_name_constraints),
+        cmocka_unit_test(test_client_cert_callback),
         cmocka_unit_test(test_dns_name_syntax),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
