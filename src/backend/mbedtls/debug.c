@@ -4,6 +4,7 @@
  * (esp_tls_set_mbedtls_debug_level, $ESP_TLS_MBEDTLS_DEBUG, ESP_TLS_LOG=mbedtls:debug).
  * Level 3 shows each certificate the peer sends.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +86,20 @@ static void debug_cb(void *ctx, int level, const char *file, int line, const cha
  * tag would show them, so that a build with debugging costs nothing until it is turned on. */
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
 {
+    static _Atomic int s_applied = -1;
+    static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
     bool shown = esp_log_level_get("mbedtls") >= ESP_LOG_DEBUG;
-    mbedtls_debug_set_threshold(shown ? s_debug_level : 0);
+    int want = shown ? s_debug_level : 0;
+    /* Mbed TLS reads its threshold, a plain global, from every handshake: write it only when
+     * the level changes, not on every connection. */
+    if (want != s_applied) {
+        pthread_mutex_lock(&s_lock);
+        if (want != s_applied) {
+            mbedtls_debug_set_threshold(want);
+            s_applied = want;
+        }
+        pthread_mutex_unlock(&s_lock);
+    }
     mbedtls_ssl_conf_dbg(conf, debug_cb, redacting);
 }
 

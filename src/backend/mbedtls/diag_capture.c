@@ -184,7 +184,9 @@ int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
     mbedtls_ssl_context *ssl = &p->ssl;
     bool trace = esp_log_level_get(TAG) >= ESP_LOG_DEBUG;
     int ret = 0;
-    while (!mbedtls_ssl_is_handshake_over(ssl)) {
+    /* the condition of mbedtls_ssl_handshake(): a TLS 1.3 server goes on past
+     * HANDSHAKE_OVER's value to send its tickets */
+    while (ssl->MBEDTLS_PRIVATE(state) != MBEDTLS_SSL_HANDSHAKE_OVER) {
         int before = ssl->MBEDTLS_PRIVATE(state);
         ret = mbedtls_ssl_handshake_step(ssl);
         int after = ssl->MBEDTLS_PRIVATE(state);
