@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -138,6 +139,22 @@ static int list_or_check(const char *sub, int argc, char **argv)
     return rc;
 }
 
+/* "bundle build --help": this line, then the generator's own usage (which exits 2). */
+static int build_help(const char *prog)
+{
+    printf("usage: esp-tls bundle build [options] PATH...   runs %s:\n", prog);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+        execlp(prog, prog, "--help", (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return CLI_OK;
+}
+
 /* The generator next to this executable, else from PATH. */
 static int build(int argc, char **argv)
 {
@@ -151,8 +168,10 @@ static int build(int argc, char **argv)
         snprintf(gen, sizeof(gen), "%s/esp_crt_bundle_gen", self);
         prog = access(gen, X_OK) == 0 ? gen : prog;
     }
+    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        return build_help(prog);
+    }
     argv[1] = (char *)prog; /* generator arguments follow "build" */
-    (void)argc;
     execvp(prog, argv + 1);
     fprintf(stderr, "esp-tls bundle build: cannot run %s\n", prog);
     return CLI_USAGE;

@@ -236,6 +236,7 @@ static int parse(client_opts_t *o, int argc, char **argv)
     cli_quiet_logs();
     int c, rc = CLI_OK;
     optind = 1;
+    opterr = 0; /* the messages below name the subcommand */
     while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", s_opts, NULL)) != -1) {
         if (c == OPT_HELP || c == 'h') {
             fputs(s_help, stdout);
@@ -247,7 +248,9 @@ static int parse(client_opts_t *o, int argc, char **argv)
         }
         rc = opt_tls(o, c, optarg);
         rc = rc == -1 ? opt_output(o, c, optarg) : rc;
-        rc = rc == -1 ? cli_usage_error("client", "unknown option") : rc;
+        rc = rc == -1 ? cli_usage_error("client", "unknown option or missing value: %s",
+                                        argv[optind - 1])
+                      : rc;
     }
     return rc == CLI_OK ? parse_target(o, argc, argv) : rc;
 }

@@ -242,13 +242,14 @@ static int parse(int argc, char **argv)
     int c;
     s_dir = "build/demo-certs";
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(s_help, stdout);
             return -1;
         }
         if (c != 'c') {
-            return cli_usage_error("demo", "unknown option");
+            return cli_usage_error("demo", "unknown option or missing value: %s", argv[optind - 1]);
         }
         s_dir = optarg;
     }

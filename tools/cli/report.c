@@ -28,7 +28,7 @@ int cli_error_exit(const cli_error_t *e)
 
 void cli_error_print(FILE *f, const cli_error_t *e)
 {
-    fprintf(f, "error: 0x%x (%s)", (unsigned)e->err, esp_err_to_name(e->err));
+    fprintf(f, e->err < 0 ? "error: %d (%s)" : "error: 0x%x (%s)", e->err, esp_err_to_name(e->err));
     if (e->code != 0) {
         fprintf(f, ", mbedtls -0x%04x", (unsigned)e->code);
     }

@@ -160,7 +160,7 @@ static int opt_one(server_opts_t *o, int c, char *arg)
     case OPT_ONCE: o->once = true; return CLI_OK;
     case OPT_TIMEOUT: return opt_number("--timeout", arg, 1, 3600000, &o->timeout_ms);
     case OPT_DEBUG: return cli_set_debug("server", arg) ? CLI_OK : CLI_USAGE;
-    default: return cli_usage_error("server", "unknown option");
+    default: return CLI_USAGE;
     }
 }
 
@@ -190,12 +190,15 @@ static int parse(server_opts_t *o, int argc, char **argv)
     cli_quiet_logs();
     int c, rc = CLI_OK;
     optind = 1;
+    opterr = 0; /* the messages below name the subcommand */
     while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", s_opts, NULL)) != -1) {
         if (c == OPT_HELP || c == 'h') {
             fputs(s_help, stdout);
             return -1;
         }
-        rc = opt_one(o, c, optarg);
+        rc = c == '?' ? cli_usage_error("server", "unknown option or missing value: %s",
+                                        argv[optind - 1])
+                      : opt_one(o, c, optarg);
     }
     return rc == CLI_OK ? check(o, argc) : rc;
 }

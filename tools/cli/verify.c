@@ -93,7 +93,8 @@ static int opt_one(verify_opts_t *o, int c, char *arg, int argc, char **argv)
                                                                   arg);
     case 'p': o->pem = true; return CLI_OK;
     case 'j': o->json = true; return CLI_OK;
-    default: return cli_usage_error("verify", "unknown option");
+    default:
+        return cli_usage_error("verify", "unknown option or missing value: %s", argv[optind - 1]);
     }
 }
 
@@ -107,6 +108,7 @@ static int parse(verify_opts_t *o, int argc, char **argv)
     };
     int c, rc = CLI_OK;
     optind = 1;
+    opterr = 0; /* the messages below name the subcommand */
     while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(s_help, stdout);
