@@ -67,6 +67,19 @@ static pid_t spawn(char *const argv[], int out_fd)
     return pid;
 }
 
+/* Show server output, each line prefixed. */
+static void echo_lines(const char *p, size_t n)
+{
+    static bool line_start = true;
+    for (size_t i = 0; i < n; i++) {
+        if (line_start) {
+            fputs("   server| ", stdout);
+        }
+        putchar(p[i]);
+        line_start = p[i] == '\n';
+    }
+}
+
 /* Read from the server's output until @p marker has been seen or @p ms passed. */
 static bool read_until(int fd, const char *marker, int ms, char *buf, size_t len, bool echo)
 {
@@ -83,12 +96,7 @@ static bool read_until(int fd, const char *marker, int ms, char *buf, size_t len
             break;
         }
         if (echo) {
-            for (ssize_t i = 0; i < n; i++) {
-                putchar(buf[used + (size_t)i]);
-                if (buf[used + (size_t)i] == '\n') {
-                    fputs("   server| ", stdout);
-                }
-            }
+            echo_lines(buf + used, (size_t)n);
         }
         used += (size_t)n;
         buf[used] = '\0';
@@ -139,12 +147,11 @@ static int client_run(char *argv[], demo_server_t *s)
     }
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     char buf[4096];
-    printf("   (exit status %d)\n   server| ", rc);
-    read_until(s->out, "closed:", 1000, buf, sizeof(buf), true);
-    if (strstr(buf, "closed:") == NULL) {
+    printf("   (exit status %d)\n", rc);
+    /* the server's lines about a session end with "closed:" */
+    if (!read_until(s->out, "closed:", 1000, buf, sizeof(buf), true)) {
         read_until(s->out, "\n", 300, buf, sizeof(buf), true);
     }
-    printf("\n");
     fflush(stdout);
     return rc;
 }

@@ -236,6 +236,7 @@ static int serve(server_opts_t *o, int fd, const char *peer, bool *stdin_open)
     int rc = esp_tls_server_session_create(&o->cfg, fd, tls);
     if (rc != 0) {
         rc = handshake_failed(tls, peer, rc);
+        fprintf(stderr, "closed:    %s\n", peer);
         esp_tls_conn_destroy(tls);
         return rc;
     }
