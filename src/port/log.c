@@ -3,10 +3,12 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "esp_log.h"
+#include "esp_tls_ext.h"
 
 #ifndef CONFIG_LOG_DEFAULT_LEVEL
 #define CONFIG_LOG_DEFAULT_LEVEL ESP_LOG_INFO
@@ -145,5 +147,15 @@ void esp_log_buffer_hex_internal(const char *tag, const void *buf, uint16_t len,
             used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%02x ", p[i]);
         }
         esp_log_write(level, tag, "%s", hex);
+    }
+}
+
+/* $ESP_TLS_LOG ("tag:level,..."), applied before main(). Here rather than in log_env.c: this
+ * object is linked into every program that logs, even from a static library. */
+__attribute__((constructor(101))) static void log_from_env(void)
+{
+    const char *env = getenv("ESP_TLS_LOG");
+    if (env != NULL && env[0] != '\0') {
+        (void)esp_tls_log_configure(env);
     }
 }

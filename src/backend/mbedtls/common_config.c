@@ -97,5 +97,6 @@ esp_err_t esp_tls_mbedtls_setup(esp_tls_t *tls)
                                     NULL);
     }
     mbedtls_ssl_set_bio(&p->ssl, tls, esp_tls_bio_send, esp_tls_bio_recv, NULL);
+    esp_tls_mbedtls_keylog_attach(&p->ssl);
     return ESP_OK;
 }

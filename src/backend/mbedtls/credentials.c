@@ -44,27 +44,6 @@ size_t esp_tls_mbedtls_der_length(const unsigned char *buf, size_t len)
     return 2 + n + body;
 }
 
-/* Log the most likely cause of a parse failure of @p buf. */
-static void explain_buffer(const char *what, const unsigned char *buf, size_t len)
-{
-    if (esp_tls_mbedtls_looks_like_pem(buf, len) && buf[len - 1] != '\0') {
-        ESP_LOGE(TAG,
-                 "%s: PEM data must end with a NUL byte counted in its length; "
-                 "pass strlen(pem) + 1 (or sizeof of the array)",
-                 what);
-    } else if (esp_tls_mbedtls_looks_like_pem(buf, len)) {
-        ESP_LOGE(TAG,
-                 "%s: the PEM block is damaged (check the BEGIN/END lines, base64 "
-                 "and line breaks)",
-                 what);
-    } else if (esp_tls_mbedtls_der_length(buf, len) > len) {
-        ESP_LOGE(TAG, "%s: DER data is cut short: %zu bytes given, its length field says %zu", what,
-                 len, esp_tls_mbedtls_der_length(buf, len));
-    } else if (buf[0] != 0x30) {
-        ESP_LOGE(TAG, "%s: the data is neither PEM nor DER (first byte 0x%02x)", what, buf[0]);
-    }
-}
-
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
                               const char *what)
 {
@@ -77,9 +56,10 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
         char msg[128];
         ESP_LOGE(TAG, "%s: mbedtls_x509_crt_parse returned -0x%04X (%s)", what, (unsigned)-ret,
                  esp_tls_mbedtls_strerror(ret, msg, sizeof(msg)));
-        explain_buffer(what, buf, len);
+        esp_tls_mbedtls_diagnose_buffer(what, false, buf, len);
     } else if (ret > 0) {
         ESP_LOGW(TAG, "%s: %d certificate(s) could not be parsed and were skipped", what, ret);
+        esp_tls_mbedtls_diagnose_buffer(what, false, buf, len);
     }
     return ret;
 }
@@ -90,6 +70,11 @@ static void explain_key_error(const char *who, int ret)
         ESP_LOGE(TAG, "%s key: the key is encrypted; set %skey_password", who, who);
     } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
         ESP_LOGE(TAG, "%s key: wrong password for the encrypted key", who);
+    } else if (ret == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG || ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
+        ESP_LOGE(TAG,
+                 "%s key: it uses an algorithm or curve this build does not support "
+                 "(use RSA or EC P-256/P-384)",
+                 who);
     }
 }
 
@@ -103,7 +88,7 @@ static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char 
         char what[32];
         snprintf(what, sizeof(what), "%s key", who);
         explain_key_error(who, ret);
-        explain_buffer(what, key, key_len);
+        esp_tls_mbedtls_diagnose_buffer(what, true, key, key_len);
         return esp_tls_mbedtls_fail(tls, "mbedtls_pk_parse_key", ret,
                                     ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
     }

@@ -1,39 +1,67 @@
 /*
- * Mbed TLS debug output into esp_log (tag "mbedtls"), enabled by CONFIG_MBEDTLS_DEBUG at
- * CONFIG_MBEDTLS_DEBUG_LEVEL. Level 3 shows each certificate the peer sends.
+ * Mbed TLS debug output into esp_log (tag "mbedtls", DEBUG level), built with
+ * CONFIG_MBEDTLS_DEBUG, at CONFIG_MBEDTLS_DEBUG_LEVEL or the level set at run time
+ * (esp_tls_set_mbedtls_debug_level, $ESP_TLS_MBEDTLS_DEBUG, ESP_TLS_LOG=mbedtls:debug).
+ * Level 3 shows each certificate the peer sends.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "esp_log.h"
+#include "esp_tls_ext.h"
 #include "mbedtls/debug.h"
 #include "mbedtls/error.h"
 #include "mbedtls_backend.h"
 
 #if CONFIG_MBEDTLS_DEBUG
+static _Atomic int s_debug_level = CONFIG_MBEDTLS_DEBUG_LEVEL;
+
 static void debug_cb(void *ctx, int level, const char *file, int line, const char *msg)
 {
     (void)ctx;
+    (void)level;
     const char *base = strrchr(file, '/');
     size_t len = strlen(msg);
     if (len > 0 && msg[len - 1] == '\n') {
         len--;
     }
-    esp_log_level_t esp_level = level <= 1   ? ESP_LOG_WARN
-                                : level == 2 ? ESP_LOG_INFO
-                                             : ESP_LOG_DEBUG;
-    esp_log_write(esp_level, "mbedtls", "%s:%d %.*s", base ? base + 1 : file, line, (int)len, msg);
+    esp_log_write(ESP_LOG_DEBUG, "mbedtls", "%s:%d %.*s", base ? base + 1 : file, line, (int)len,
+                  msg);
 }
 
+/* Mbed TLS formats its messages only up to the threshold: keep it at 0 unless the "mbedtls"
+ * tag would show them, so that a build with debugging costs nothing until it is turned on. */
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)
 {
-    mbedtls_debug_set_threshold(CONFIG_MBEDTLS_DEBUG_LEVEL);
+    bool shown = esp_log_level_get("mbedtls") >= ESP_LOG_DEBUG;
+    mbedtls_debug_set_threshold(shown ? s_debug_level : 0);
     mbedtls_ssl_conf_dbg(conf, debug_cb, NULL);
+}
+
+void esp_tls_set_mbedtls_debug_level(int level)
+{
+    s_debug_level = level < 0 ? 0 : level > 4 ? 4 : level;
+    esp_log_level_set("mbedtls", s_debug_level > 0 ? ESP_LOG_DEBUG : ESP_LOG_INFO);
+}
+
+/* ESP_TLS_MBEDTLS_DEBUG=0..4 in the environment, applied before main() and after ESP_TLS_LOG */
+__attribute__((constructor(102))) static void debug_from_env(void)
+{
+    const char *env = getenv("ESP_TLS_MBEDTLS_DEBUG");
+    if (env != NULL && env[0] >= '0' && env[0] <= '4' && env[1] == '\0') {
+        esp_tls_set_mbedtls_debug_level(env[0] - '0');
+    }
 }
 #else
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)
 {
     (void)conf;
+}
+
+void esp_tls_set_mbedtls_debug_level(int level)
+{
+    (void)level;
 }
 #endif
 

@@ -50,7 +50,7 @@ static void note_mismatch(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf)
     if (d == NULL) {
         return;
     }
-    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname);
+    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname); /* "" is Mbed TLS' "none" mark */
     snprintf(d->expected, sizeof(d->expected), "%s", p->ip_len ? p->ip_text : (host ? host : ""));
     leaf_names(d->leaf_names, sizeof(d->leaf_names), leaf);
 }
@@ -119,6 +119,66 @@ static const char *state_name(int state)
     return state >= 0 && state < n ? s_states[state] : "?";
 }
 
+static const char *group_name(unsigned id)
+{
+    switch (id) {
+    case 0x0017: return "secp256r1";
+    case 0x0018: return "secp384r1";
+    case 0x0019: return "secp521r1";
+    case 0x001d: return "x25519";
+    case 0x001e: return "x448";
+    case 0x001a: return "brainpoolP256r1";
+    case 0x0100: return "ffdhe2048";
+    case 0x0101: return "ffdhe3072";
+    default: return NULL;
+    }
+}
+
+static unsigned be16(const unsigned char *b)
+{
+    return ((unsigned)b[0] << 8) | b[1];
+}
+
+/* TLS 1.3 ServerHello (or HelloRetryRequest): the group of its key_share extension. */
+static int server_hello_group(const unsigned char *m, size_t len)
+{
+    size_t off = 4 + 2 + 32; /* header, legacy_version, random */
+    if (len < off + 1 || len < off + 1 + m[off] + 2 + 1 + 2) {
+        return -1;
+    }
+    off += 1 + m[off] + 2 + 1; /* session id, cipher suite, compression */
+    size_t end = off + 2 + be16(m + off);
+    for (off += 2; end <= len && off + 4 <= end; off += 4 + be16(m + off + 2)) {
+        if (be16(m + off) == 51 && off + 6 <= end) { /* key_share */
+            return (int)be16(m + off + 4);
+        }
+    }
+    return -1;
+}
+
+/* The key exchange group, read from the message just processed (TLS 1.3 ServerHello or
+ * TLS 1.2 ECDHE ServerKeyExchange); best effort, for the trace and esp_tls_get_conn_info. */
+static void note_group(esp_tls_mbedtls_t *p, int state)
+{
+    const unsigned char *m = p->ssl.MBEDTLS_PRIVATE(in_msg);
+    size_t len = p->ssl.MBEDTLS_PRIVATE(in_hslen);
+    int id = -1;
+    if (m == NULL || len < 8 || len > MBEDTLS_SSL_IN_CONTENT_LEN) {
+        return;
+    }
+    if (state == MBEDTLS_SSL_SERVER_HELLO && m[0] == 2) {
+        id = server_hello_group(m, len);
+    } else if (state == MBEDTLS_SSL_SERVER_KEY_EXCHANGE && m[0] == 12 && m[4] == 3) {
+        id = (int)be16(m + 5); /* ECParameters: named_curve */
+    }
+    const char *name = id >= 0 ? group_name((unsigned)id) : NULL;
+    if (name != NULL) {
+        snprintf(p->group, sizeof(p->group), "%s", name);
+    } else if (id >= 0) {
+        snprintf(p->group, sizeof(p->group), "0x%04x", (unsigned)id);
+    }
+}
+
 int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
 {
     mbedtls_ssl_context *ssl = &p->ssl;
@@ -128,6 +188,9 @@ int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
         int before = ssl->MBEDTLS_PRIVATE(state);
         ret = mbedtls_ssl_handshake_step(ssl);
         int after = ssl->MBEDTLS_PRIVATE(state);
+        if (ret == 0 && p->owner->role == ESP_TLS_CLIENT && after != before) {
+            note_group(p, before);
+        }
         if (trace && after != before) {
             ESP_LOGD(TAG, "%s -> %s", state_name(before), state_name(after));
         }

@@ -54,6 +54,9 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
 bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len);
 /** DER: the total length (header included) the SEQUENCE at @p buf claims, or 0 if none. */
 size_t esp_tls_mbedtls_der_length(const unsigned char *buf, size_t len);
+/** Log why @p buf (a certificate, or a key if @p want_key) did not parse (parse_diag.c). */
+void esp_tls_mbedtls_diagnose_buffer(const char *what, bool want_key, const unsigned char *buf,
+                                     size_t len);
 /** Parse and install the own certificate and key; @p who ("client"/"server") names them in logs. */
 esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
                                     size_t cert_len, const unsigned char *key, size_t key_len,
@@ -100,6 +103,9 @@ void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *lea
 void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret);
 /** mbedtls_ssl_handshake(), one step at a time, with a DEBUG trace of the states. */
 int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p);
+
+/* keylog.c: NSS key log lines for this context, if a key log file is named */
+void esp_tls_mbedtls_keylog_attach(mbedtls_ssl_context *ssl);
 
 /* cert_info.c */
 /** "DNS:a, IP:1.2.3.4" from the certificate's subjectAltName ("" if none). */

@@ -139,8 +139,10 @@ static int mb_handshake(esp_tls_t *tls)
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret = esp_tls_mbedtls_handshake_steps(p);
     if (ret == 0) {
-        ESP_LOGD(TAG, "handshake done: %s, %s", mbedtls_ssl_get_version(&p->ssl),
-                 mbedtls_ssl_get_ciphersuite(&p->ssl));
+        const char *alpn = mbedtls_ssl_get_alpn_protocol(&p->ssl);
+        ESP_LOGD("esp-tls-trace", "handshake done: %s, %s, ALPN %s, group %s",
+                 mbedtls_ssl_get_version(&p->ssl), mbedtls_ssl_get_ciphersuite(&p->ssl),
+                 alpn ? alpn : "none", p->group[0] ? p->group : "unknown");
         return 0;
     }
     if (is_want(ret)) {

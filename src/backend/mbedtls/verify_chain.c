@@ -63,6 +63,9 @@ static uint32_t run_verify(esp_tls_mbedtls_t *p, mbedtls_x509_crt *chain)
 {
     const mbedtls_ssl_config *c = &p->conf;
     const char *name = p->ssl.MBEDTLS_PRIVATE(hostname);
+    if (name != NULL && name[0] == '\0') {
+        name = NULL; /* Mbed TLS' mark for "set to NULL on purpose": no name check */
+    }
     uint32_t flags = 0;
     int ret;
 #if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
@@ -99,13 +102,15 @@ static void fill_cfg(esp_tls_cfg_t *tc, const esp_tls_verify_cfg_t *cfg)
 static esp_err_t verify_with(esp_tls_t *tls, const esp_tls_verify_cfg_t *cfg,
                              mbedtls_x509_crt *chain, uint32_t *flags)
 {
+    ESP_ENSURE_LOG(cfg->cacert_buf != NULL || cfg->use_global_ca_store ||
+                       cfg->crt_bundle_attach != NULL,
+                   ESP_ERR_INVALID_ARG,
+                   "esp_tls_verify_chain: set cacert_buf, use_global_ca_store or "
+                   "crt_bundle_attach");
     esp_tls_cfg_t tc;
     fill_cfg(&tc, cfg);
     const char *host = cfg->common_name ? cfg->common_name : "verify.invalid";
     ESP_GUARD(tls->ops->client_create(tls, host, strlen(host), &tc));
-    ESP_ENSURE_LOG(esp_tls_mbedtls(tls)->verify_with_ca, ESP_ERR_INVALID_ARG,
-                   "esp_tls_verify_chain: set cacert_buf, use_global_ca_store or "
-                   "crt_bundle_attach");
     ESP_ENSURE_LOG(esp_tls_set_validation_time(cfg->at_time), ESP_ERR_NOT_SUPPORTED,
                    "esp_tls_verify_chain: at_time needs CONFIG_MBEDTLS_HAVE_TIME");
     *flags = run_verify(esp_tls_mbedtls(tls), chain);
