@@ -344,6 +344,22 @@ c_client_default_bundle_rejects_test_root() {
     expect_exit 1
     expect_err 'NOT_TRUSTED'
 }
+c_client_keylog_debug() {
+    if ! "$E" config | grep -q '^CONFIG_ESP_TLS_KEYLOG=y'; then
+        run "$E" client --keylog "$T/keys" 127.0.0.1:1
+        expect_exit 2
+        expect_err 'lacks CONFIG_ESP_TLS_KEYLOG'
+        return
+    fi
+    peer ossl server-ec -tls1_3
+    run "$E" client --keylog "$T/keys" --debug 1 --ca "$D/ca-ec.crt" --request "$REQ" \
+        "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_file "$T/keys" '^CLIENT_TRAFFIC_SECRET_0 [0-9a-f]{64} [0-9a-f]{64}$'
+    expect_err 'CLIENT_HELLO'
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_none 'CLIENT_HELLO' # no tracing without --debug
+}
 c_client_gnutls() {
     need_gnutls
     [ -n "$SKIP" ] && return
@@ -484,7 +500,6 @@ c_verify_good_der_leaf() {
     expect_exit 0
 }
 c_verify_no_host() {
-    KF="esp_tls_verify_chain() checks the name \"verify.invalid\" when common_name is NULL (flags 0x4)"
     run "$E" verify --ca "$C/root.crt" --untrusted "$C/int.crt" "$C/leaf.crt"
     expect_exit 0
     agree 0 -CAfile "$C/root.crt" -untrusted "$C/int.crt" "$C/leaf.crt"
@@ -600,7 +615,7 @@ client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file
-client_default_bundle_rejects_test_root client_gnutls
+client_default_bundle_rejects_test_root client_keylog_debug client_gnutls
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_port_in_use
 client_to_tool_server
