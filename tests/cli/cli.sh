@@ -202,6 +202,19 @@ c_insecure_needs_config() {
     expect_err 'lacks CONFIG_ESP_TLS_INSECURE'
 }
 
+c_insecure_skips_verification() { # a build with CONFIG_ESP_TLS_INSECURE (label insecure)
+    if ! "$E" config | grep -q '^CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY=y'; then
+        SKIP="this build verifies servers always"
+        return
+    fi
+    peer ossl other-server
+    run "$E" client --insecure --json --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_json 'd["connected"] and not d["verified"] and d["response"].startswith("HTTP/1.0 200")'
+    run "$E" client --insecure --request "$REQ" "127.0.0.1:$PORT"
+    expect_err 'not verified \(--insecure\)'
+}
+
 # --- cases: client, network failures ----------------------------------------------------
 c_client_closed_port() {
     PORT=$(free_port)
@@ -462,6 +475,19 @@ c_server_psk_needs_config() {
     expect_exit 2
     expect_err 'lacks CONFIG_ESP_TLS_PSK_VERIFICATION'
 }
+c_server_psk_openssl() { # a build with CONFIG_ESP_TLS_PSK_VERIFICATION (label insecure)
+    if ! "$E" config | grep -q '^CONFIG_ESP_TLS_PSK_VERIFICATION=y'; then
+        SKIP="this build has no CONFIG_ESP_TLS_PSK_VERIFICATION"
+        return
+    fi
+    tool_server --psk cli-id:00112233445566778899aabbccddeeff --tls1.2 --www --once
+    ossl_client -psk 00112233445566778899aabbccddeeff -psk_identity cli-id -tls1_2
+    expect_exit 0
+    expect_out '^Protocol: +TLSv1\.2$'
+    expect_out '^Ciphersuite: +TLS-PSK-'
+    tool_server_wait
+    [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
+}
 c_server_port_in_use() {
     tool_server --cert "$D/server-ec.crt" --key "$D/server-ec.key" --www
     run "$E" server --port "$PORT" --cert "$D/server-ec.crt" --key "$D/server-ec.key"
@@ -610,14 +636,14 @@ c_demo() {
 }
 
 # --- run --------------------------------------------------------------------------------
-CASES="help usage_errors insecure_needs_config
+CASES="help usage_errors insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
-server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_port_in_use
+server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_missing_intermediate verify_json verify_bundle

@@ -151,9 +151,10 @@ static int opt_number(const char *name, const char *arg, long min, long max, int
     return CLI_OK;
 }
 
-static int opt_keylog(const char *path)
+static int opt_keylog(client_opts_t *o, const char *path)
 {
     esp_err_t rc = esp_tls_set_keylog_file(path);
+    o->keylog = rc == ESP_OK;
     if (rc == ESP_ERR_NOT_SUPPORTED) {
         return cli_usage_error("client", "--keylog: this build lacks CONFIG_ESP_TLS_KEYLOG");
     }
@@ -203,7 +204,7 @@ static int opt_output(client_opts_t *o, int c, char *arg)
         o->request_len = cli_unescape(arg);
         return CLI_OK;
     case OPT_DEBUG: return cli_set_debug("client", arg) ? CLI_OK : CLI_USAGE;
-    case OPT_KEYLOG: return opt_keylog(arg);
+    case OPT_KEYLOG: return opt_keylog(o, arg);
     case OPT_INSECURE: return opt_insecure(o);
     default: return -1;
     }
@@ -312,6 +313,9 @@ static void cleanup(client_opts_t *o, client_result_t *r, cli_buf_t *pem)
     }
     if (o->use_bundle) {
         esp_crt_bundle_detach(NULL);
+    }
+    if (o->keylog) {
+        esp_tls_set_keylog_file(NULL); /* closes the file */
     }
     cli_certs_free(&o->ca);
     cli_certs_free(&r->chain);

@@ -15,7 +15,7 @@ typedef struct {
     /* configuration */
     esp_tls_cfg_t cfg;
     cli_certs_t ca;
-    bool global_ca, use_bundle, insecure, nonblock;
+    bool global_ca, use_bundle, insecure, nonblock, keylog;
     cli_buf_t bundle, cert, key;
     const char *alpn[CLIENT_MAX_ALPN + 1];
     int suites[CLIENT_MAX_SUITES + 1];
