@@ -357,6 +357,14 @@ c_client_default_bundle_rejects_test_root() {
     expect_exit 1
     expect_err 'NOT_TRUSTED'
 }
+c_client_idle_after_response() { # a peer that keeps the connection open after answering
+    tool_server --cert "$D/server-ec.crt" --key "$D/server-ec.key" --echo --once
+    run "$E" client --timeout 700 --ca "$D/ca-ec.crt" --request 'ping\n' "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^ping$'
+    expect_err '^idle: +no more data for 700 ms'
+    [ $(($(now_ms) - CASE_T0)) -lt 2500 ] || bad "done within one idle timeout"
+}
 c_client_keylog_debug() {
     if ! "$E" config | grep -q '^CONFIG_ESP_TLS_KEYLOG=y'; then
         run "$E" client --keylog "$T/keys" 127.0.0.1:1
@@ -640,7 +648,7 @@ CASES="help usage_errors insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
-client_nonblock client_resume client_stdin_relay client_bundle_file
+client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use

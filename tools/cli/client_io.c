@@ -97,33 +97,38 @@ static bool wait_tls(esp_tls_t *tls, int timeout_ms)
 static ssize_t tls_read(esp_tls_t *tls, char *buf, size_t len, int timeout_ms)
 {
     for (;;) {
+        int64_t t0 = cli_now_ms();
         ssize_t n = esp_tls_conn_read(tls, buf, len);
         if (n != ESP_TLS_ERR_SSL_WANT_READ && n != ESP_TLS_ERR_SSL_WANT_WRITE) {
             return n;
         }
-        if (!wait_tls(tls, timeout_ms)) {
+        /* On a blocking socket the read itself waited for SO_RCVTIMEO (timeout_ms): idle.
+         * A quick WANT_READ (a non-blocking socket, or a record with no data for us, such as
+         * a TLS 1.3 ticket) means: wait for the socket. */
+        if (cli_now_ms() - t0 >= timeout_ms - 20 || !wait_tls(tls, timeout_ms)) {
             return ESP_TLS_ERR_SSL_TIMEOUT;
         }
     }
 }
 
-static bool tls_write_all(esp_tls_t *tls, const char *data, size_t len, int timeout_ms)
+/* Write everything; 0, or the result that stopped it (ESP_TLS_ERR_SSL_TIMEOUT when idle). */
+static ssize_t tls_write_all(esp_tls_t *tls, const char *data, size_t len, int timeout_ms)
 {
     while (len > 0) {
         ssize_t n = esp_tls_conn_write(tls, data, len);
         if (n == ESP_TLS_ERR_SSL_WANT_READ || n == ESP_TLS_ERR_SSL_WANT_WRITE) {
             if (!wait_tls(tls, timeout_ms)) {
-                return false;
+                return ESP_TLS_ERR_SSL_TIMEOUT;
             }
             continue;
         }
         if (n <= 0) {
-            return false;
+            return n < 0 ? n : -1;
         }
         data += n;
         len -= (size_t)n;
     }
-    return true;
+    return 0;
 }
 
 /* The peer ended or broke the stream: record a failure unless it simply closed. */
@@ -154,16 +159,24 @@ static void deliver(const client_opts_t *o, client_result_t *r, const char *buf,
 
 int client_request(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
 {
-    if (!tls_write_all(tls, o->request, o->request_len, io_timeout(o))) {
-        return stream_end(tls, -1, r);
+    ssize_t n = tls_write_all(tls, o->request, o->request_len, io_timeout(o));
+    if (n != 0) {
+        return stream_end(tls, n, r);
     }
     char buf[4096];
+    size_t received = 0;
     for (;;) {
-        ssize_t n = tls_read(tls, buf, sizeof(buf), io_timeout(o));
+        n = tls_read(tls, buf, sizeof(buf), io_timeout(o));
+        if (n == ESP_TLS_ERR_SSL_TIMEOUT && received > 0) {
+            /* a response came and the peer keeps the connection open (keep-alive): done */
+            fprintf(stderr, "idle:        no more data for %d ms, closing\n", io_timeout(o));
+            return CLI_OK;
+        }
         if (n <= 0) {
             /* a peer that closes without close_notify is common for HTTP/1.0 */
             return n == PEER_CLOSE_NOTIFY || n == NET_CONN_RESET ? CLI_OK : stream_end(tls, n, r);
         }
+        received += (size_t)n;
         deliver(o, r, buf, (size_t)n);
     }
 }
@@ -179,8 +192,9 @@ static bool relay_stdin(client_opts_t *o, esp_tls_t *tls, client_result_t *r, in
     if (n <= 0) {
         return false;
     }
-    if (!tls_write_all(tls, buf, (size_t)n, io_timeout(o))) {
-        *rc = stream_end(tls, -1, r);
+    ssize_t w = tls_write_all(tls, buf, (size_t)n, io_timeout(o));
+    if (w != 0) {
+        *rc = stream_end(tls, w, r);
         return false;
     }
     return true;
