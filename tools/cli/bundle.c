@@ -164,7 +164,9 @@ static int build(int argc, char **argv)
     if (n > 0) {
         self[n] = '\0';
         char *slash = strrchr(self, '/');
-        *slash = '\0';
+        if (slash != NULL) {
+            *slash = '\0';
+        }
         snprintf(gen, sizeof(gen), "%s/esp_crt_bundle_gen", self);
         prog = access(gen, X_OK) == 0 ? gen : prog;
     }

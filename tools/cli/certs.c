@@ -67,18 +67,33 @@ static size_t der_element_len(const unsigned char *p, size_t avail)
     return hdr + len <= avail ? hdr + len : 0;
 }
 
-static bool add_der(cli_certs_t *set, const unsigned char *der, size_t len)
+bool cli_certs_take(cli_certs_t *set, cli_buf_t *der)
 {
     if (set->count == CLI_MAX_CERTS) {
         fprintf(stderr, "esp-tls: more than %d certificates\n", CLI_MAX_CERTS);
         return false;
     }
-    cli_buf_t *b = &set->der[set->count];
-    *b = (cli_buf_t){0};
-    if (!cli_buf_append(b, der, len)) {
+    if (set->count == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 8;
+        cli_buf_t *grown = realloc(set->der, (size_t)cap * sizeof(*grown));
+        if (grown == NULL) {
+            return false;
+        }
+        set->der = grown;
+        set->cap = cap;
+    }
+    set->der[set->count++] = *der;
+    *der = (cli_buf_t){0};
+    return true;
+}
+
+static bool add_der(cli_certs_t *set, const unsigned char *der, size_t len)
+{
+    cli_buf_t b = {0};
+    if (!cli_buf_append(&b, der, len) || !cli_certs_take(set, &b)) {
+        cli_buf_free(&b);
         return false;
     }
-    set->count++;
     return true;
 }
 
@@ -141,7 +156,8 @@ void cli_certs_free(cli_certs_t *set)
     for (int i = 0; i < set->count; i++) {
         cli_buf_free(&set->der[i]);
     }
-    set->count = 0;
+    free(set->der);
+    *set = (cli_certs_t){0};
 }
 
 bool cli_certs_to_pem(const cli_certs_t *set, cli_buf_t *out)

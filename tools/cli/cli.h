@@ -20,7 +20,7 @@
 #define CLI_USAGE 2 /* bad command line, unreadable input file, feature not in this build */
 #define CLI_NET 3   /* DNS, TCP connect, timeout, bind */
 
-#define CLI_MAX_CERTS 16 /* certificates per chain or per --ca set */
+#define CLI_MAX_CERTS 4096 /* certificates in one set (a system CA file has ~150) */
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_client(int argc, char **argv);
@@ -73,11 +73,14 @@ bool cli_parse_target(const char *arg, char *host, size_t host_len, int *port, b
 
 /* --- certs.c ---------------------------------------------------------------------------- */
 
-/** Certificates as DER, in file order. */
+/** Certificates as DER, in file order (zero-initialise; cli_certs_free() releases). */
 typedef struct {
-    cli_buf_t der[CLI_MAX_CERTS];
-    int count;
+    cli_buf_t *der;
+    int count, cap;
 } cli_certs_t;
+
+/** Append one DER certificate (taken over: @p der is emptied). */
+bool cli_certs_take(cli_certs_t *set, cli_buf_t *der);
 
 /** Append the certificates of a PEM or DER file. Prints why and returns false on failure. */
 bool cli_certs_load(cli_certs_t *set, const char *path);

@@ -49,7 +49,7 @@ static int connect_once(client_opts_t *o, esp_tls_t *tls)
 static void keep_chain(esp_tls_t *tls, client_result_t *r)
 {
     int n = esp_tls_get_peer_chain_len(tls);
-    for (int i = 0; i < n && i < CLI_MAX_CERTS; i++) {
+    for (int i = 0; i < n; i++) {
         const unsigned char *der = NULL;
         size_t len = 0;
         if (esp_tls_get_peer_cert_der(tls, i, &der, &len) == ESP_OK) {

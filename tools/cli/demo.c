@@ -30,16 +30,41 @@ typedef struct {
     char port[8];
 } demo_server_t;
 
-static char s_self[PATH_MAX];
-static const char *s_dir;
+/* The test PKI's files (tests/certs/gen.sh names), under --certs DIR */
+typedef struct {
+    char dir[PATH_MAX];
+    char ca_ec[PATH_MAX], server_ec[PATH_MAX], server_ec_key[PATH_MAX];
+    char client_ec[PATH_MAX], client_ec_key[PATH_MAX];
+    char ca_rsa[PATH_MAX], noip_rsa[PATH_MAX], noip_rsa_key[PATH_MAX];
+} demo_paths_t;
 
-static const char *cert_path(const char *name)
+static char s_self[PATH_MAX];
+static demo_paths_t s_pki;
+
+/* Fill s_pki from DIR; false if a file is missing. */
+static bool find_pki(const char *dir)
 {
-    static char paths[8][PATH_MAX];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, PATH_MAX, "%s/%s", s_dir, name);
-    return p;
+    struct {
+        char *path;
+        const char *name;
+    } files[] = {
+        {s_pki.ca_ec, "ca-ec.crt"},
+        {s_pki.server_ec, "server-ec.crt"},
+        {s_pki.server_ec_key, "server-ec.key"},
+        {s_pki.client_ec, "client-ec.crt"},
+        {s_pki.client_ec_key, "client-ec.key"},
+        {s_pki.ca_rsa, "ca-rsa.crt"},
+        {s_pki.noip_rsa, "noip-rsa.crt"},
+        {s_pki.noip_rsa_key, "noip-rsa.key"},
+    };
+    snprintf(s_pki.dir, sizeof(s_pki.dir), "%s", dir);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(files[i].path, PATH_MAX, "%s/%s", dir, files[i].name);
+        if (access(files[i].path, R_OK) != 0) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void show_command(char *const argv[])
@@ -156,19 +181,6 @@ static int client_run(char *argv[], demo_server_t *s)
     return rc;
 }
 
-static bool have_certs(void)
-{
-    static const char *const need[] = {"ca-ec.crt",     "server-ec.crt", "server-ec.key",
-                                       "client-ec.crt", "client-ec.key", "ca-rsa.crt",
-                                       "noip-rsa.crt",  "noip-rsa.key"};
-    for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-        if (access(cert_path(need[i]), R_OK) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool step_session(demo_server_t *s)
 {
     char *srv[] = {"esp-tls",
@@ -177,11 +189,11 @@ static bool step_session(demo_server_t *s)
                    "0",
                    "--tls1.3",
                    "--cert",
-                   (char *)cert_path("server-ec.crt"),
+                   s_pki.server_ec,
                    "--key",
-                   (char *)cert_path("server-ec.key"),
+                   s_pki.server_ec_key,
                    "--verify-client",
-                   (char *)cert_path("ca-ec.crt"),
+                   s_pki.ca_ec,
                    "--alpn",
                    "http/1.1",
                    "--www",
@@ -193,9 +205,9 @@ static bool step_session(demo_server_t *s)
     char target[32];
     snprintf(target, sizeof(target), "127.0.0.1:%s", s->port);
     char *cli[] = {"esp-tls",      "client",
-                   "--ca",         (char *)cert_path("ca-ec.crt"),
-                   "--cert",       (char *)cert_path("client-ec.crt"),
-                   "--key",        (char *)cert_path("client-ec.key"),
+                   "--ca",         s_pki.ca_ec,
+                   "--cert",       s_pki.client_ec,
+                   "--key",        s_pki.client_ec_key,
                    "--alpn",       "h2,http/1.1",
                    "--show-chain", "--stats",
                    "--request",    "GET / HTTP/1.0\\r\\n\\r\\n",
@@ -206,22 +218,18 @@ static bool step_session(demo_server_t *s)
 
 static bool step_mismatch(demo_server_t *s)
 {
-    char *srv[] = {"esp-tls", "server",
-                   "--port",  "0",
-                   "--cert",  (char *)cert_path("noip-rsa.crt"),
-                   "--key",   (char *)cert_path("noip-rsa.key"),
-                   "--www",   NULL};
+    char *srv[] = {"esp-tls",      "server", "--port",           "0",     "--cert",
+                   s_pki.noip_rsa, "--key",  s_pki.noip_rsa_key, "--www", NULL};
     printf("\n== 4. A failure: a certificate for \"localhost\" (no IP address in it), reached as "
            "127.0.0.1\n");
     if (!server_start(s, srv)) {
         return false;
     }
-    static char target[32];
+    char target[32];
     snprintf(target, sizeof(target), "127.0.0.1:%s", s->port);
-    char *cli[] = {"esp-tls",   "client",
-                   "--ca",      (char *)cert_path("ca-rsa.crt"),
-                   "--request", "GET / HTTP/1.0\\r\\n\\r\\n",
-                   target,      NULL};
+    char *cli[] = {"esp-tls",    "client",    "--ca",
+                   s_pki.ca_rsa, "--request", "GET / HTTP/1.0\\r\\n\\r\\n",
+                   target,       NULL};
     bool failed = client_run(cli, s) == CLI_FAIL;
     printf("   The codes alone, explained offline:\n");
     char *explain[] = {"esp-tls", "explain", "0x2700", "0x04", NULL};
@@ -233,9 +241,9 @@ static bool step_mismatch(demo_server_t *s)
 
 static bool step_fix(demo_server_t *s)
 {
-    static char target[32];
+    char target[32];
     snprintf(target, sizeof(target), "127.0.0.1:%s", s->port);
-    char *cli[] = {"esp-tls", "client",    "--ca",      (char *)cert_path("ca-rsa.crt"),
+    char *cli[] = {"esp-tls", "client",    "--ca",      s_pki.ca_rsa,
                    "--sni",   "localhost", "--request", "GET / HTTP/1.0\\r\\n\\r\\n",
                    target,    NULL};
     printf("\n== 5. The fix: check the name the certificate holds (cfg.common_name = "
@@ -247,7 +255,7 @@ static int parse(int argc, char **argv)
 {
     static const struct option opts[] = {{"certs", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     int c;
-    s_dir = "build/demo-certs";
+    const char *dir = "build/demo-certs";
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -258,14 +266,14 @@ static int parse(int argc, char **argv)
         if (c != 'c') {
             return cli_usage_error("demo", "unknown option or missing value: %s", argv[optind - 1]);
         }
-        s_dir = optarg;
+        dir = optarg;
     }
     if (optind != argc) {
         return cli_usage_error("demo", "no arguments besides --certs DIR");
     }
-    if (!have_certs()) {
-        return cli_usage_error("demo", "no test PKI in %s (make it: sh tests/certs/gen.sh %s)",
-                               s_dir, s_dir);
+    if (!find_pki(dir)) {
+        return cli_usage_error("demo", "no test PKI in %s (make it: sh tests/certs/gen.sh %s)", dir,
+                               dir);
     }
     return CLI_OK;
 }
@@ -281,7 +289,7 @@ int cli_demo(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int64_t t0 = cli_now_ms();
     printf("== 1. Test PKI in %s (tests/certs/gen.sh): roots, server and client certificates\n",
-           s_dir);
+           s_pki.dir);
     fflush(stdout);
     demo_server_t a = {0}, b = {0};
     bool ok = step_session(&a);

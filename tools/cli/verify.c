@@ -130,11 +130,9 @@ static int build_chain(verify_opts_t *o)
         return CLI_USAGE;
     }
     for (int i = 0; i < o->untrusted.count; i++) {
-        if (o->chain.count == CLI_MAX_CERTS) {
-            return cli_usage_error("verify", "more than %d certificates", CLI_MAX_CERTS);
+        if (!cli_certs_take(&o->chain, &o->untrusted.der[i])) {
+            return CLI_USAGE;
         }
-        o->chain.der[o->chain.count++] = o->untrusted.der[i];
-        o->untrusted.der[i] = (cli_buf_t){0};
     }
     return cli_certs_to_der(&o->chain, &o->der) ? CLI_OK : CLI_FAIL;
 }
