@@ -42,7 +42,7 @@ menuconfig: bootstrap
 	KCONFIG_CONFIG=sdkconfig $(PYTHON) -m menuconfig Kconfig
 
 clean:
-	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/install
+	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/tsan $(BUILD)/install
 
 distclean:
 	rm -rf $(BUILD) sdkconfig

@@ -4,7 +4,8 @@
 #   2. an ASan+UBSan build of the library, tests and client: the same ctest run
 #   3. the insecure configuration (skip server verification) and a build against an existing
 #      Mbed TLS install
-#   4. Valgrind over the unit tests and an interop subset of the release build: a leak or
+#   4. ThreadSanitizer over the threads test
+#   5. Valgrind over the unit tests and an interop subset of the release build: a leak or
 #      memory error fails the run
 set -eu
 cd "$(dirname "$0")/.."
@@ -35,6 +36,13 @@ cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_MBEDTLS_PREFIX="$
 cmake --build build/extmbed -j"$JOBS" >/dev/null
 ctest --test-dir build/extmbed --output-on-failure -j"$JOBS" -L unit || fail=1
 ctest --test-dir build/extmbed --output-on-failure -R 'interop_(certs|matrix_openssl)' || fail=1
+
+step "ThreadSanitizer: threads sharing the global CA store and the bundle"
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_SANITIZE=thread \
+    -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
+cmake --build build/tsan -j"$JOBS" --target unit_test_threads >/dev/null
+TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/unit/test_threads >/dev/null 2>build/tsan/threads.log ||
+    { tail -n 60 build/tsan/threads.log; fail=1; }
 
 step "Valgrind: unit tests and interop subset, zero leaks"
 VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"

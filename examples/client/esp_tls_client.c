@@ -269,6 +269,10 @@ static void print_errors(esp_tls_t *tls)
     esp_tls_error_handle_t h = NULL;
     int sys = 0, code = 0, flags = 0;
     esp_tls_get_error_handle(tls, &h);
+    esp_tls_explanation_t ex;
+    if (h != NULL && h->last_error != ESP_OK && esp_tls_explain(h, &ex) == ESP_OK) {
+        printf("explain_cause=%s\nexplain_fix=%s\n", ex.cause, ex.fix);
+    }
     esp_tls_get_and_clear_error_type(h, ESP_TLS_ERR_TYPE_SYSTEM, &sys);
     esp_err_t last = esp_tls_get_and_clear_last_error(h, &code, &flags);
     printf("last_error=0x%x (%s)\ntls_code=0x%x\ntls_flags=0x%x\nerrno=%d\n", (unsigned)last,

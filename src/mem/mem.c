@@ -1,10 +1,11 @@
 /*
  * Counting allocator. Each block carries a 16-byte header with its size, so that free()
- * can subtract it; 16 keeps the caller's memory aligned like malloc's.
+ * can subtract it (and wipe the block); 16 keeps the caller's memory aligned like malloc's.
  */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "esp_tls_ext.h"
 #include "mbedtls/platform.h"
@@ -45,7 +46,11 @@ void esp_tls_mem_free(void *ptr)
         return;
     }
     unsigned char *block = (unsigned char *)ptr - MEM_HDR;
-    atomic_fetch_sub(&s_current, *(size_t *)block);
+    size_t bytes = *(size_t *)block;
+    atomic_fetch_sub(&s_current, bytes);
+    /* Keys, passwords, tickets and record plaintext all live in blocks of this allocator:
+     * none of it outlives its block. */
+    explicit_bzero(block, bytes + MEM_HDR);
     free(block);
 }
 

@@ -15,7 +15,7 @@ it_init "$@"
 run_table <<'EOF'
 # --- server certificate verification ---
 cn_mismatch          | ossl server-rsa    | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --common-name wrong.example \
-  | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4
+  | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4 explain_cause~Expected%20name%20"wrong.example" explain_cause~DNS:localhost explain_fix~skip_common_name
 cn_mismatch_ec_tls13 | ossl server-ec     | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --common-name wrong.example --tls13 \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4
 untrusted_ca         | ossl other-server  | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
@@ -54,6 +54,10 @@ no_nul_client_cert   | ossl server-rsa    | --host 127.0.0.1 --port $PORT --ca $
 no_nul_der_ca        | ossl server-rsa    | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.der --no-nul \
   | result=1 exit=0
 
+# --- no common version: the server's alert is named in the explanation ---
+version_alert        | ossl server-ec -tls1_3 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --tls12 \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x7780 explain_cause~protocol_version explain_fix!=
+
 # --- mutual auth: the server requires a certificate, the client has none ---
 # TLS 1.2: the server refuses during the handshake. It closes while the rest of the
 # client's flight is unread, so the client sees either its alert (0x7780) or a reset
@@ -64,7 +68,7 @@ mtls_no_cert_tls12   | ossl server-rsa -Verify 1 -CAfile $D/ca-rsa.crt | --host 
 # Certificate (RFC 8446 s4.4.2.4), so the handshake succeeds and the first read gets the
 # server's certificate_required alert.
 mtls_no_cert_tls13   | ossl server-rsa -Verify 1 -CAfile $D/ca-rsa.crt | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --tls13 --expect HTTP/1.0 \
-  | result=1 exit=1 version=TLSv1.3 expect=missing last_error=0x801d tls_code=0x7780
+  | result=1 exit=1 version=TLSv1.3 expect=missing last_error=0x801d tls_code=0x7780 explain_cause~Alert%20received:%20116%20(certificate_required
 mtls_no_cert_tls12_gnutls | gnutls server-ec --require-client-cert --verify-client-cert --x509cafile $D/ca-ec.crt | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --tls12 \
   | result=-1 exit=1 last_error=0x801a tls_code!=0x0 server~No%20certificate%20was%20found
 mtls_no_cert_tls13_gnutls | gnutls server-ec --require-client-cert --verify-client-cert --x509cafile $D/ca-ec.crt | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --tls13 --expect HTTP/1.0 \

@@ -297,6 +297,9 @@ def mbedtls_overrides(v):
     flag("MBEDTLS_THREADING_C", True, "always on in esp-tls for POSIX (used from threads)")
     flag("MBEDTLS_THREADING_PTHREAD", True, "always on in esp-tls for POSIX (used from threads)")
     flag("MBEDTLS_PLATFORM_MEMORY", True, "always on: esp-tls counts Mbed TLS allocations (src/mem)")
+    flag("MBEDTLS_SELF_TEST", False,
+         "off: esp-tls runs no Mbed TLS self tests, and ecp.c's self-test multiplication "
+         "counter is written by every thread without a lock")
     flag("MBEDTLS_PLATFORM_TIME_ALT", v.on("MBEDTLS_HAVE_TIME"),
          "esp_tls_verify_chain() validates at a given time (src/port/time.c)")
     return ov

@@ -23,7 +23,7 @@ esp_err_t esp_tls_mbedtls_conf_defaults(esp_tls_t *tls, int endpoint)
         mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
     }
 #endif
-    esp_tls_mbedtls_debug_attach(&p->conf);
+    esp_tls_mbedtls_debug_attach(&p->conf, &p->dbg_redacting);
     return ESP_OK;
 }
 

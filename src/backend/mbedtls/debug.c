@@ -4,6 +4,7 @@
  * (esp_tls_set_mbedtls_debug_level, $ESP_TLS_MBEDTLS_DEBUG, ESP_TLS_LOG=mbedtls:debug).
  * Level 3 shows each certificate the peer sends.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,61 @@
 #if CONFIG_MBEDTLS_DEBUG
 static _Atomic int s_debug_level = CONFIG_MBEDTLS_DEBUG_LEVEL;
 
+/* Mbed TLS prints keys and secrets at levels 3-4 ("dumping 'master secret'", "value of
+ * 'DHM: K '"): such a dump is replaced by one line, whatever the level. */
+static bool sensitive_label(const char *msg)
+{
+    static const char *const words[] = {"secret", "key", "iv",  "DHM: K", "DHM: X", "ECDH",
+                                        "padbuf", "psk", "PRF", "binder", "salt",   "nonce"};
+    const char *q = strchr(msg, '\'');
+    const char *end = q ? strchr(q + 1, '\'') : NULL;
+    if (end == NULL) {
+        return true; /* an unexpected shape: redact rather than risk it */
+    }
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        const char *hit = strstr(q, words[i]);
+        if (hit != NULL && hit < end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A continuation line of a dump: "0010:  a1 b2 ..." or " a1 b2 c3" (hex and spaces). */
+static bool dump_line(const char *msg)
+{
+    size_t hex = strspn(msg, "0123456789abcdefABCDEF ");
+    return msg[hex] == ':' || msg[hex] == '\n' || msg[hex] == '\0';
+}
+
+/* Mbed TLS starts each message with the context's address: "0x55d0c8a1b2c0: ". */
+static const char *skip_context(const char *msg)
+{
+    if (msg[0] == '0' && msg[1] == 'x') {
+        const char *colon = strstr(msg, ": ");
+        if (colon != NULL) {
+            return colon + 2;
+        }
+    }
+    return msg;
+}
+
 static void debug_cb(void *ctx, int level, const char *file, int line, const char *msg)
 {
-    (void)ctx;
     (void)level;
+    bool *redacting = ctx;
+    const char *body = skip_context(msg);
+    if (strncmp(body, "dumping '", 9) == 0 || strncmp(body, "value of '", 10) == 0) {
+        *redacting = sensitive_label(body);
+        if (*redacting) {
+            esp_log_write(ESP_LOG_DEBUG, "mbedtls", "(a key or secret dump is not logged)");
+            return;
+        }
+    } else if (*redacting && dump_line(body)) {
+        return;
+    } else {
+        *redacting = false;
+    }
     const char *base = strrchr(file, '/');
     size_t len = strlen(msg);
     if (len > 0 && msg[len - 1] == '\n') {
@@ -32,11 +84,23 @@ static void debug_cb(void *ctx, int level, const char *file, int line, const cha
 
 /* Mbed TLS formats its messages only up to the threshold: keep it at 0 unless the "mbedtls"
  * tag would show them, so that a build with debugging costs nothing until it is turned on. */
-void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)
+void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
 {
+    static _Atomic int s_applied = -1;
+    static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
     bool shown = esp_log_level_get("mbedtls") >= ESP_LOG_DEBUG;
-    mbedtls_debug_set_threshold(shown ? s_debug_level : 0);
-    mbedtls_ssl_conf_dbg(conf, debug_cb, NULL);
+    int want = shown ? s_debug_level : 0;
+    /* Mbed TLS reads its threshold, a plain global, from every handshake: write it only when
+     * the level changes, not on every connection. */
+    if (want != s_applied) {
+        pthread_mutex_lock(&s_lock);
+        if (want != s_applied) {
+            mbedtls_debug_set_threshold(want);
+            s_applied = want;
+        }
+        pthread_mutex_unlock(&s_lock);
+    }
+    mbedtls_ssl_conf_dbg(conf, debug_cb, redacting);
 }
 
 void esp_tls_set_mbedtls_debug_level(int level)
@@ -54,9 +118,10 @@ __attribute__((constructor(102))) static void debug_from_env(void)
     }
 }
 #else
-void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf)
+void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
 {
     (void)conf;
+    (void)redacting;
 }
 
 void esp_tls_set_mbedtls_debug_level(int level)

@@ -26,6 +26,7 @@ typedef struct {
     int certs_seen;       /* peer certificates verified in this handshake (0: resumed) */
     uint32_t chain_flags; /* verify flags of the whole chain so far (diagnostics) */
     char group[24];       /* key exchange group, when known (diagnostics) */
+    bool dbg_redacting;   /* Mbed TLS debug output is inside a key dump (debug.c) */
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
     void *inner_vrfy_ctx;
@@ -112,7 +113,9 @@ void esp_tls_mbedtls_keylog_attach(mbedtls_ssl_context *ssl);
 void esp_tls_mbedtls_format_sans(char *out, size_t size, const mbedtls_x509_crt *crt);
 
 /* debug.c */
-void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf);
+/** Route Mbed TLS debug output of @p conf to the log; @p redacting is the connection's
+ * "inside a secret dump" state. */
+void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting);
 const char *esp_tls_mbedtls_strerror(int code, char *buf, size_t len);
 /** Log "<what> returned -0xNNNN (text)[: hint]", capture the Mbed TLS code, return @p code. */
 esp_err_t esp_tls_mbedtls_fail(esp_tls_t *tls, const char *what, int ret, esp_err_t code,
