@@ -28,7 +28,7 @@ install: all
 	cmake --install $(RELEASE) --prefix $(PREFIX)
 
 demo: all
-	sh tests/interop/demo.sh $(CURDIR)/$(BUILD)/install/bin/esp_tls_client
+	sh tests/interop/demo.sh $(CURDIR)/$(BUILD)/install/bin/esp-tls
 
 test: all
 	sh tests/run-all.sh

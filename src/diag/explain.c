@@ -109,10 +109,28 @@ esp_err_t esp_tls_explain_codes(esp_err_t err, int mbedtls_code, uint32_t flags,
     return known ? ESP_OK : ESP_ERR_NOT_FOUND;
 }
 
+/* A TLS 1.3 server that sees a record it cannot decrypt during the handshake has most often
+ * received the client's alert after the client refused our certificate (Mbed TLS 3.6 then fails
+ * with INVALID_MAC rather than reading the alert). */
+static void add_server_hint(const esp_tls_t *tls, esp_tls_explanation_t *out)
+{
+    const esp_tls_last_error_t *e = &tls->err.parent;
+    if (tls->role == ESP_TLS_SERVER && e->esp_tls_error_code == 0x7180 &&
+        e->last_error == ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED) {
+        append(out->cause, sizeof(out->cause),
+               ". During a handshake this is usually the client's alert after it refused this "
+               "server's certificate");
+        snprintf(out->fix, sizeof(out->fix), "%s",
+                 "check the client's log: it likely does not trust this server's certificate or "
+                 "its name");
+    }
+}
+
 /* What the connection saw, added to the explanation of its codes. */
 static void add_context(const esp_tls_diag_t *d, void *arg)
 {
     esp_tls_explanation_t *out = arg;
+    add_server_hint(d->tls, out);
     if (d->expected[0] != '\0') {
         append(out->cause, sizeof(out->cause), ". Expected name \"%s\"; the certificate holds: %s",
                d->expected, d->leaf_names[0] ? d->leaf_names : "(no names)");

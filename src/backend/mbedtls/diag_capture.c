@@ -68,6 +68,10 @@ void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *lea
 
 void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret)
 {
+    if (ret == MBEDTLS_ERR_SSL_INVALID_MAC && p->owner->role == ESP_TLS_SERVER) {
+        (void)esp_tls_diag_get(p->owner); /* esp_tls_explain() adds a hint for servers */
+        return;
+    }
     const unsigned char *msg = p->ssl.MBEDTLS_PRIVATE(in_msg);
     if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || msg == NULL) {
         return;

@@ -1,6 +1,7 @@
 /*
  * Mbed TLS backend ops: create, handshake, read, write, destroy (reference §6.4-§6.7).
  */
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "../../mem/mem.h"
@@ -11,12 +12,26 @@
 
 static const char *TAG = "esp-tls-mbedtls";
 
+/* End an established connection with close_notify, as RFC 8446 §6.1 asks (ESP-IDF just
+ * closes the socket). The socket is made non-blocking first: destroy never waits. */
+static void say_goodbye(esp_tls_t *tls, esp_tls_mbedtls_t *p)
+{
+    if (tls->conn_state != ESP_TLS_DONE || !tls->is_tls || tls->sockfd < 0) {
+        return;
+    }
+    int flags = fcntl(tls->sockfd, F_GETFL);
+    if (flags >= 0 && fcntl(tls->sockfd, F_SETFL, flags | O_NONBLOCK) == 0) {
+        (void)mbedtls_ssl_close_notify(&p->ssl);
+    }
+}
+
 static void mb_destroy(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     if (p == NULL) {
         return;
     }
+    say_goodbye(tls, p);
     mbedtls_ssl_free(&p->ssl);
     mbedtls_ssl_config_free(&p->conf);
     mbedtls_x509_crt_free(&p->cacert);

@@ -116,7 +116,12 @@ bool esp_tls_session_resumed(esp_tls_t *tls)
     if (tls == NULL || tls->priv == NULL || tls->conn_state != ESP_TLS_DONE) {
         return false;
     }
-    /* A resumed handshake carries no Certificate message, so nothing was verified. */
+    /* A resumed handshake carries no Certificate message, so nothing was verified. A server
+     * that verifies clients also sees no certificate from a client that sent none (optional
+     * authentication): a resumed session brings the client's certificate back with it. */
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    if (tls->role == ESP_TLS_SERVER && mbedtls_ssl_get_peer_cert(&p->ssl) == NULL) {
+        return false;
+    }
     return p->verify_with_ca && p->certs_seen == 0;
 }

@@ -1,0 +1,55 @@
+/*
+ * esp-tls: the command-line tool of esp-tls for POSIX (s_client, s_server and verify of this
+ * library). One subcommand per file; docs/cli.md describes them, their exit codes and --json.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *what;
+} command_t;
+
+static const command_t s_commands[] = {
+    {"client", cli_client, "connect to a TLS server (s_client)"},
+    {"server", cli_server, "accept TLS connections (s_server)"},
+    {"verify", cli_verify, "verify a certificate chain as a handshake would"},
+    {"bundle", cli_bundle, "build, list or check a certificate bundle"},
+    {"explain", cli_explain, "explain an error code and X.509 flags"},
+    {"config", cli_config, "the compiled configuration"},
+    {"demo", cli_demo, "a loopback mutual-TLS session and a failure, explained"},
+};
+
+#define COMMAND_COUNT (sizeof(s_commands) / sizeof(s_commands[0]))
+
+static void help(FILE *f)
+{
+    fprintf(f, "usage: esp-tls COMMAND [options]   (esp-tls COMMAND --help for its options)\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        fprintf(f, "  %-8s %s\n", s_commands[i].name, s_commands[i].what);
+    }
+    fprintf(f, "Exit: 0 ok, 1 TLS or verification failure, 2 usage, 3 network.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        help(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(argv[1], s_commands[i].name) == 0) {
+            return s_commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "esp-tls: unknown command '%s'\n", argv[1]);
+    help(stderr);
+    return CLI_USAGE;
+}
