@@ -5,8 +5,8 @@
  */
 #include "unit_support.h"
 
-#include "mem/mem.h"
 #include "esp_tls_ext.h"
+#include "mem/mem.h"
 
 void __real_free(void *ptr);
 
