@@ -427,7 +427,7 @@ c_server_mtls_openssl() {
         --tls1.3 --www --once
     ossl_client -CAfile "$D/ca-rsa.crt" -cert "$D/client-ec.crt" -key "$D/client-ec.key"
     expect_exit 0
-    expect_out '^Client cert: +verified'
+    expect_out '^Client cert: +verified: .*CN=esp-tls-client'
     tool_server_wait
     [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
 }
@@ -513,7 +513,7 @@ c_client_to_tool_server() { # both ends are this library
     # shellcheck disable=SC2086
     run "$E" client $MUTUAL --request "$REQ" "127.0.0.1:$PORT"
     expect_exit 0
-    expect_out '^Client cert: +verified'
+    expect_out '^Client cert: +verified: .*CN=esp-tls-client'
     tool_server_wait
     [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
 }

@@ -104,8 +104,9 @@ static bool write_all(esp_tls_t *tls, const char *data, size_t len)
 }
 
 /*
- * The client certificate's subject. The library keeps no peer chain for server sessions yet;
- * then a required certificate is known to be verified, nothing more.
+ * The client certificate's subject, from the chain the library keeps (CONFIG_ESP_TLS_KEEP_PEER_
+ * CHAIN or esp_tls_set_keep_peer_chain()); without it, a required certificate is known to be
+ * verified, nothing more.
  */
 static void client_subject(const server_opts_t *o, esp_tls_t *tls, char *out, size_t len)
 {
@@ -119,7 +120,8 @@ static void client_subject(const server_opts_t *o, esp_tls_t *tls, char *out, si
     if (esp_tls_get_peer_chain_len(tls) > 0 &&
         esp_tls_get_peer_cert_der(tls, 0, &der, &der_len) == ESP_OK &&
         esp_tls_cert_describe(der, der_len, &info) == ESP_OK) {
-        snprintf(out, len, "%s", info.subject);
+        snprintf(out, len, "%s: %.*s", o->optional_auth ? "presented" : "verified", 200,
+                 info.subject);
     }
 }
 
@@ -241,7 +243,7 @@ static int serve(server_opts_t *o, int fd, const char *peer, bool *stdin_open)
         return rc;
     }
     esp_tls_conn_info_t info = {0};
-    char client[256];
+    char client[300];
     esp_tls_get_conn_info(tls, &info);
     client_subject(o, tls, client, sizeof(client));
     print_session(peer, &info, client);

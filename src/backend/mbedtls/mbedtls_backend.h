@@ -84,6 +84,8 @@ esp_err_t esp_tls_mbedtls_set_version(mbedtls_ssl_config *conf, esp_tls_proto_ve
 /* verify.c */
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
 void esp_tls_mbedtls_report_verify(esp_tls_t *tls);
+/** A server's verify callback for client certificates (policy, then diagnostics). */
+void esp_tls_mbedtls_server_verify(esp_tls_t *tls);
 /** True if @p crt's subjectAltName lists the address, or it has none and its CN is @p text. */
 bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                                     size_t ip_len, const char *text);

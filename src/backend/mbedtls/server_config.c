@@ -31,7 +31,7 @@ static esp_err_t server_verify(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
 #endif
     mbedtls_ssl_conf_authmode(&p->conf, mode);
     mbedtls_ssl_conf_ca_chain(&p->conf, &p->cacert, NULL);
-    mbedtls_ssl_conf_verify(&p->conf, esp_tls_policy_client_cert_cb, NULL); /* policy.h */
+    esp_tls_mbedtls_server_verify(tls); /* policy rules for client certificates, diagnostics */
     p->verify_with_ca = true;
     return ESP_OK;
 }

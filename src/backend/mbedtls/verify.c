@@ -235,3 +235,22 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
                  peer);
     }
 }
+
+/* A server verifying client certificates: the policy's client-certificate rules, then what
+ * diagnostics keep (the client's chain, for esp_tls_get_peer_cert_der()). */
+static int server_verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    esp_tls_mbedtls_t *p = ctx;
+    p->certs_seen++;
+    int ret = esp_tls_policy_client_cert_cb(NULL, crt, depth, flags);
+    p->chain_flags |= *flags;
+    if (depth == 0) {
+        esp_tls_mbedtls_diag_leaf(p, crt, *flags);
+    }
+    return ret;
+}
+
+void esp_tls_mbedtls_server_verify(esp_tls_t *tls)
+{
+    mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, server_verify_cb, esp_tls_mbedtls(tls));
+}
