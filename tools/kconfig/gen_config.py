@@ -279,11 +279,14 @@ def mbedtls_overrides(v):
     flag("MBEDTLS_HAVE_TIME_DATE", v.on("MBEDTLS_HAVE_TIME_DATE"), src("MBEDTLS_HAVE_TIME_DATE"))
 
     # Buffers resized to the negotiated maximum fragment length; needs MFL support.
-    varbuf = v.on("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH")
-    flag("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", varbuf, src("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH"))
+    # CONFIG_MBEDTLS_DYNAMIC_BUFFER (src/backend/mbedtls/dynbuf.c) is built on the same
+    # record layer: it needs the buffer lengths Mbed TLS keeps in the context.
+    varbuf = v.on("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH") or v.on("MBEDTLS_DYNAMIC_BUFFER")
+    flag("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", varbuf,
+         src("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", "MBEDTLS_DYNAMIC_BUFFER"))
     if varbuf:
         flag("MBEDTLS_SSL_MAX_FRAGMENT_LENGTH", True,
-             "needed by CONFIG_MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH=y")
+             "needed by MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH")
 
     flag("MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK", v.on("MBEDTLS_X509_TRUSTED_CERT_CALLBACK"),
          src("MBEDTLS_X509_TRUSTED_CERT_CALLBACK"))

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../../mem/mem.h"
+#include "dynbuf.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
@@ -136,10 +137,16 @@ static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
 static int mb_handshake(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret = mbedtls_ssl_handshake(&p->ssl);
+    /* full send buffer while handshake messages are written (dynbuf.c) */
+    int ret = esp_tls_mbedtls_dynbuf_reserve_out(tls, MBEDTLS_SSL_OUT_CONTENT_LEN);
+    if (ret == 0) {
+        ret = mbedtls_ssl_handshake(&p->ssl);
+    }
     if (ret == 0) {
         ESP_LOGD(TAG, "handshake done: %s, %s", mbedtls_ssl_get_version(&p->ssl),
                  mbedtls_ssl_get_ciphersuite(&p->ssl));
+        esp_tls_mbedtls_free_after_handshake(tls);
+        esp_tls_mbedtls_dynbuf_idle(tls);
         return 0;
     }
     if (is_want(ret)) {
@@ -170,6 +177,7 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         esp_tls_mbedtls_keep_ticket(tls);
     }
+    esp_tls_mbedtls_dynbuf_idle(tls);
     if (ret >= 0) {
         return ret;
     }
@@ -185,7 +193,17 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     return ret;
 }
 
-static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
+/* mbedtls_ssl_write() with a send buffer sized to @p len first (dynbuf.c). */
+static int write_record(esp_tls_t *tls, const char *data, size_t len)
+{
+    int ret = esp_tls_mbedtls_dynbuf_reserve_out(tls, len);
+    if (ret == 0) {
+        ret = mbedtls_ssl_write(&esp_tls_mbedtls(tls)->ssl, (const unsigned char *)data, len);
+    }
+    return ret;
+}
+
+static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     size_t written = 0;
@@ -195,7 +213,7 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
         if (max > 0 && chunk > (size_t)max) {
             chunk = (size_t)max;
         }
-        int ret = mbedtls_ssl_write(&p->ssl, (const unsigned char *)data + written, chunk);
+        int ret = write_record(tls, data + written, chunk);
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             esp_tls_mbedtls_keep_ticket(tls); /* a TLS 1.3 ticket came in: write again */
             continue;
@@ -214,6 +232,13 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
         return ret;
     }
     return (ssize_t)written;
+}
+
+static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
+{
+    ssize_t ret = write_all(tls, data, datalen);
+    esp_tls_mbedtls_dynbuf_idle(tls);
+    return ret;
 }
 
 static ssize_t mb_bytes_avail(esp_tls_t *tls)
