@@ -2,14 +2,17 @@
 # `make test`: every test, three ways.
 #   1. the release build: unit + interop tests (ctest)
 #   2. an ASan+UBSan build of the library, tests and client: the same ctest run
-#   3. the insecure configuration (skip server verification) and a build against an existing
-#      Mbed TLS install
+#   3. the insecure configuration (skip server verification), the lean preset
+#      (configs/sdkconfig.lean: unit, interop and the Valgrind interop subset) and a build
+#      against an existing Mbed TLS install
 #   4. Valgrind over the unit tests and an interop subset of the release build: a leak or
 #      memory error fails the run
 set -eu
 cd "$(dirname "$0")/.."
 JOBS=$(nproc)
 fail=0
+
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -29,6 +32,13 @@ cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/in
 cmake --build build/insecure -j"$JOBS" >/dev/null
 ctest --test-dir build/insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
 
+step "lean configuration (configs/sdkconfig.lean: dynamic buffers, data freed after use)"
+cmake -S . -B build/lean -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDKCONFIG="$PWD/build/lean/sdkconfig" \
+    -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/configs/sdkconfig.lean" >/dev/null
+cmake --build build/lean -j"$JOBS" >/dev/null
+ctest --test-dir build/lean --output-on-failure -j"$JOBS" -L 'unit|interop' -LE valgrind || fail=1
+ESP_TLS_WRAP="$VG" ctest --test-dir build/lean --output-on-failure -L valgrind || fail=1
+
 step "an existing Mbed TLS install (-DESP_TLS_MBEDTLS_PREFIX=build/install)"
 cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_MBEDTLS_PREFIX="$PWD/build/install" \
     -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
@@ -37,7 +47,6 @@ ctest --test-dir build/extmbed --output-on-failure -j"$JOBS" -L unit || fail=1
 ctest --test-dir build/extmbed --output-on-failure -R 'interop_(certs|matrix_openssl)' || fail=1
 
 step "Valgrind: unit tests and interop subset, zero leaks"
-VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
 for t in $(find build/release/tests/unit -type f -perm -u+x -name 'test_*' | sort); do
     echo "valgrind $t"
     $VG "$t" >/dev/null || { echo "FAILED under valgrind: $t"; fail=1; }
