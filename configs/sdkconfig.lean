@@ -15,3 +15,5 @@ CONFIG_MBEDTLS_DYNAMIC_FREE_PEER_CERT=y
 # Mbed TLS 3.6 needs the peer certificate kept during the handshake for TLS 1.3
 # (check_config.h); FREE_PEER_CERT above releases it once the handshake is over.
 CONFIG_MBEDTLS_SSL_KEEP_PEER_CERTIFICATE=y
+# No heap copies of PSA Crypto's arguments (all buffers are the process' own).
+CONFIG_MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS=y

@@ -199,7 +199,13 @@ int esp_tls_mbedtls_dynbuf_recv(void *ctx, unsigned char *buf, size_t len)
     if (!header || ret <= 0 || (uintptr_t)buf - hdr + (size_t)ret != HDR_LEN) {
         return ret;
     }
-    int rc = fit_record(ssl);
+    int rc = 0;
+    if (ssl->R(out_left) == 0 && ssl->R(out_buf_len) > SMALL_OUT) {
+        rc = resize_out(ssl, SMALL_OUT); /* reading: nothing is being written */
+    }
+    if (rc == 0) {
+        rc = fit_record(ssl);
+    }
     if (rc != 0) {
         ESP_LOGE(TAG, "no memory for a received record");
         return rc;
@@ -237,12 +243,97 @@ static void make_rx_static(esp_tls_mbedtls_t *p)
     p->rx_static = true;
 }
 
-void esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)
+/*
+ * TLS 1.3: Mbed TLS keeps the handshake parameters (3.5 KB and what they point to) after
+ * the handshake, only for a NewSessionTicket that may come later. They are released here
+ * (state HANDSHAKE_OVER exactly; mbedtls_ssl_is_handshake_over() also covers the ticket
+ * states);
+ * when mbedtls_ssl_read() has just recognised a ticket (state NEW_SESSION_TICKET, before
+ * it touches the parameters) a zeroed set is given back, as the ticket step only records
+ * the extensions it sees there.
+ */
+static int tls13_handshake_params(mbedtls_ssl_context *ssl)
+{
+    if (mbedtls_ssl_get_version_number(ssl) != MBEDTLS_SSL_VERSION_TLS1_3) {
+        return 0;
+    }
+    if (ssl->R(state) == MBEDTLS_SSL_HANDSHAKE_OVER && ssl->R(handshake) != NULL) {
+        mbedtls_ssl_handshake_free(ssl);
+        mbedtls_free(ssl->R(handshake));
+        ssl->R(handshake) = NULL;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_2)
+        /* allocated by mbedtls_ssl_setup() for TLS 1.2, never used by TLS 1.3 */
+        mbedtls_ssl_transform_free(ssl->R(transform_negotiate));
+        mbedtls_free(ssl->R(transform_negotiate));
+        ssl->R(transform_negotiate) = NULL;
+#endif
+    } else if (ssl->R(state) == MBEDTLS_SSL_TLS1_3_NEW_SESSION_TICKET &&
+               ssl->R(handshake) == NULL) {
+        ssl->R(handshake) = mbedtls_calloc(1, sizeof(mbedtls_ssl_handshake_params));
+        if (ssl->R(handshake) == NULL) {
+            return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        }
+    }
+    return 0;
+}
+
+/* Handshake states in which Mbed TLS 3.6.6 only reads a message of the peer (one message
+ * per step); at most an alert is written there, which the small send buffer holds. Every
+ * other state gets the full send buffer. */
+static bool reads_only(const mbedtls_ssl_context *ssl)
+{
+    bool client = ssl->R(conf)->R(endpoint) == MBEDTLS_SSL_IS_CLIENT;
+    bool tls13 = ssl->R(tls_version) == MBEDTLS_SSL_VERSION_TLS1_3;
+    switch (ssl->R(state)) {
+    case MBEDTLS_SSL_SERVER_HELLO:
+    case MBEDTLS_SSL_SERVER_CERTIFICATE:
+    case MBEDTLS_SSL_SERVER_KEY_EXCHANGE:
+    case MBEDTLS_SSL_CERTIFICATE_REQUEST:
+    case MBEDTLS_SSL_SERVER_HELLO_DONE:
+    case MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC:
+    case MBEDTLS_SSL_SERVER_FINISHED:
+    case MBEDTLS_SSL_ENCRYPTED_EXTENSIONS: return client;
+    case MBEDTLS_SSL_CLIENT_HELLO:
+    case MBEDTLS_SSL_CLIENT_CERTIFICATE:
+    case MBEDTLS_SSL_CLIENT_KEY_EXCHANGE:
+    case MBEDTLS_SSL_CLIENT_CHANGE_CIPHER_SPEC:
+    case MBEDTLS_SSL_CLIENT_FINISHED:
+    case MBEDTLS_SSL_CLIENT_CERTIFICATE_VERIFY: return !client;
+    case MBEDTLS_SSL_CERTIFICATE_VERIFY: return client ? tls13 : !tls13;
+    default: return false;
+    }
+}
+
+int esp_tls_mbedtls_dynbuf_handshake(esp_tls_t *tls)
+{
+    mbedtls_ssl_context *ssl = &esp_tls_mbedtls(tls)->ssl;
+    int ret = 0;
+    /* step by step: the send buffer is full size for each step that may write, and small
+     * (the receive hook shrinks it) while steps read */
+    while (ret == 0 && ssl->R(state) != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        if (!reads_only(ssl)) {
+            ret = esp_tls_mbedtls_dynbuf_reserve_out(tls, MBEDTLS_SSL_OUT_CONTENT_LEN);
+        } else if (ssl->R(out_left) == 0 && ssl->R(out_buf_len) > SMALL_OUT) {
+            ret = resize_out(ssl, SMALL_OUT);
+        }
+        if (ret == 0) {
+            ret = mbedtls_ssl_handshake_step(ssl);
+        }
+    }
+    return ret;
+}
+
+int esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     mbedtls_ssl_context *ssl = &p->ssl;
-    if (!p->dynbuf || !mbedtls_ssl_is_handshake_over(ssl)) {
-        return;
+    if (!p->dynbuf) {
+        return 0;
+    }
+    int ret = tls13_handshake_params(ssl);
+    /* not mbedtls_ssl_is_handshake_over(): true in TLS 1.3's post-handshake states too */
+    if (ret != 0 || ssl->R(state) != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        return ret;
     }
     if (p->want_rx_static && !p->rx_static) {
         make_rx_static(p);
@@ -254,6 +345,7 @@ void esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)
     if (ssl->R(out_left) == 0 && ssl->R(out_buf_len) > SMALL_OUT) {
         (void)resize_out(ssl, SMALL_OUT);
     }
+    return 0;
 }
 
 void esp_tls_mbedtls_dynbuf_strategy(esp_tls_t *tls, const esp_tls_cfg_t *cfg)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../backend.h"
+#include "mbedtls_backend.h"
 #include "sdkconfig.h"
 
 #if CONFIG_MBEDTLS_DYNAMIC_BUFFER
@@ -17,8 +18,11 @@ int esp_tls_mbedtls_dynbuf_setup(esp_tls_t *tls);
 int esp_tls_mbedtls_dynbuf_recv(void *ctx, unsigned char *buf, size_t len);
 /** Before mbedtls_ssl_write() of @p len bytes (or a handshake: the full content length). */
 int esp_tls_mbedtls_dynbuf_reserve_out(esp_tls_t *tls, size_t len);
-/** After an API call: shrink whatever holds nothing pending. */
-void esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls);
+/** mbedtls_ssl_handshake() step by step, with the send buffer full size for each step. */
+int esp_tls_mbedtls_dynbuf_handshake(esp_tls_t *tls);
+/** After an API call: shrink whatever holds nothing pending. Returns an Mbed TLS code
+ * (MBEDTLS_ERR_SSL_ALLOC_FAILED) if the connection cannot go on. */
+int esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls);
 /** Take cfg->esp_tls_dyn_buf_strategy (client). */
 void esp_tls_mbedtls_dynbuf_strategy(esp_tls_t *tls, const esp_tls_cfg_t *cfg);
 #else
@@ -29,9 +33,15 @@ static inline int esp_tls_mbedtls_dynbuf_reserve_out(esp_tls_t *tls, size_t len)
     return 0;
 }
 
-static inline void esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)
+static inline int esp_tls_mbedtls_dynbuf_handshake(esp_tls_t *tls)
+{
+    return mbedtls_ssl_handshake(&esp_tls_mbedtls(tls)->ssl);
+}
+
+static inline int esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)
 {
     (void)tls;
+    return 0;
 }
 #endif
 

@@ -137,16 +137,12 @@ static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
 static int mb_handshake(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    /* full send buffer while handshake messages are written (dynbuf.c) */
-    int ret = esp_tls_mbedtls_dynbuf_reserve_out(tls, MBEDTLS_SSL_OUT_CONTENT_LEN);
-    if (ret == 0) {
-        ret = mbedtls_ssl_handshake(&p->ssl);
-    }
+    int ret = esp_tls_mbedtls_dynbuf_handshake(tls); /* mbedtls_ssl_handshake() */
     if (ret == 0) {
         ESP_LOGD(TAG, "handshake done: %s, %s", mbedtls_ssl_get_version(&p->ssl),
                  mbedtls_ssl_get_ciphersuite(&p->ssl));
         esp_tls_mbedtls_free_after_handshake(tls);
-        esp_tls_mbedtls_dynbuf_idle(tls);
+        (void)esp_tls_mbedtls_dynbuf_idle(tls); /* only shrinks: cannot fail here */
         return 0;
     }
     if (is_want(ret)) {
@@ -176,8 +172,12 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         esp_tls_mbedtls_keep_ticket(tls);
+        (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
     }
-    esp_tls_mbedtls_dynbuf_idle(tls);
+    int rc = esp_tls_mbedtls_dynbuf_idle(tls);
+    if (rc != 0) {
+        ret = rc;
+    }
     if (ret >= 0) {
         return ret;
     }
@@ -237,7 +237,7 @@ static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
 static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
 {
     ssize_t ret = write_all(tls, data, datalen);
-    esp_tls_mbedtls_dynbuf_idle(tls);
+    (void)esp_tls_mbedtls_dynbuf_idle(tls); /* a write cannot leave a ticket half read */
     return ret;
 }
 
