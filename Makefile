@@ -50,6 +50,8 @@ test: all
 bench: all
 	sh bench/run.sh $(RELEASE)
 	sh bench/bundle_mem.sh $(RELEASE)
+	$(MAKE) PRESET=lean all
+	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
 
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
