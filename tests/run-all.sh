@@ -24,7 +24,7 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_SANITIZE=address,und
     -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
 cmake --build build/asan -j"$JOBS" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build/asan --output-on-failure -j"$JOBS" -LE valgrind || fail=1
+    ctest --test-dir build/asan --output-on-failure -j"$JOBS" -LE "valgrind|memstress" || fail=1
 
 step "insecure configuration (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY)"
 cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/insecure/sdkconfig" \

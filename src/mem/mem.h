@@ -19,3 +19,9 @@ void esp_tls_mem_substitute_once(size_t from, size_t to);
 
 /** Ends a substitution; true if it was applied. */
 bool esp_tls_mem_substitute_end(void);
+
+/**
+ * Fault injection for tests: the @p nth allocation from now (1 = the next one) fails, once;
+ * 0 turns it off. Process-wide.
+ */
+void esp_tls_mem_fail_at(size_t nth);
