@@ -15,5 +15,7 @@ CONFIG_MBEDTLS_DYNAMIC_FREE_PEER_CERT=y
 # Mbed TLS 3.6 needs the peer certificate kept during the handshake for TLS 1.3
 # (check_config.h); FREE_PEER_CERT above releases it once the handshake is over.
 CONFIG_MBEDTLS_SSL_KEEP_PEER_CERTIFICATE=y
+# TLS and X.509 through PSA Crypto: PSA key ids instead of cipher contexts per connection.
+CONFIG_MBEDTLS_USE_PSA_CRYPTO=y
 # No heap copies of PSA Crypto's arguments (all buffers are the process' own).
 CONFIG_MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS=y
