@@ -1,7 +1,7 @@
 /*
  * mem_stress: the library's memory under stress, against openssl s_server -www.
  *
- *   mem_stress CERTDIR (--fail-every | --cycles N) [--tls12|--tls13]
+ *   mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) [--tls12|--tls13]
  *
  * --fail-every: counts the allocations K of one full connection (handshake, request,
  *   response, close), then for n = 1..K runs the same connection with the n-th allocation
@@ -9,6 +9,8 @@
  *   recovered) with the heap back where it started: a leak fails the test, a crash fails it
  *   anyway (run it under ASan/Valgrind for memory errors).
  * --cycles N: N connect/exchange/close cycles; the heap in use must end where it started.
+ * --record-sizes: against tests/interop/record_sizes.py instead, which sends one record of
+ *   every size from 1 to 16384; the content is checked and the heap must end where it started.
  * Prints one summary line; exit status 0 when everything held. MEM_STRESS_ONLY=n starts the
  * --fail-every loop at n (to look at one case under Valgrind).
  */
@@ -130,11 +132,82 @@ static int cycles(long count)
     return diff == 0 ? 0 : 1;
 }
 
+static pid_t start_sizes_peer(const char *dir, const char *script)
+{
+    char cert[512], key[512], port[16];
+    snprintf(cert, sizeof(cert), "%s/server-ec.crt", dir);
+    snprintf(key, sizeof(key), "%s/server-ec.key", dir);
+    s_port = 20000 + (int)(getpid() % 10000);
+    snprintf(port, sizeof(port), "%d", s_port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/usr/bin/python3", "python3", script, port, cert, key, (char *)NULL);
+        _exit(127);
+    }
+    usleep(800 * 1000);
+    return pid;
+}
+
+/* Checks the stream of records n = 1..16384, each n bytes of n % 251. */
+static int read_sizes(esp_tls_t *tls)
+{
+    static char buf[16384];
+    size_t n = 1, left = 1;
+    ssize_t got;
+    while ((got = esp_tls_conn_read(tls, buf, sizeof(buf))) > 0 ||
+           got == ESP_TLS_ERR_SSL_WANT_READ) {
+        for (ssize_t i = 0; i < got; i++) {
+            if (n > 16384 || (unsigned char)buf[i] != n % 251) {
+                printf("record-sizes: wrong byte in record %zu\n", n);
+                return 1;
+            }
+            if (--left == 0) {
+                n++;
+                left = n;
+            }
+        }
+    }
+    printf("record-sizes: %zu of 16384 records received intact\n", n - 1);
+    return n == 16385 ? 0 : 1;
+}
+
+static int record_sizes(const char *dir)
+{
+    char script[600];
+    snprintf(script, sizeof(script), "%s", SIZES_PEER);
+    pid_t peer = start_sizes_peer(dir, script);
+    /* process-wide: PSA allocates its first key slots on the first key and keeps them */
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_AES);
+    psa_set_key_bits(&attr, 128);
+    psa_key_id_t key;
+    if (psa_generate_key(&attr, &key) == PSA_SUCCESS) {
+        psa_destroy_key(key);
+    }
+    size_t base = in_use(NULL);
+    esp_tls_cfg_t cfg = {.cacert_buf = (const unsigned char *)s_ca,
+                         .cacert_bytes = (unsigned)strlen(s_ca) + 1,
+                         .tls_version = s_ver,
+                         .timeout_ms = 10000};
+    esp_tls_t *tls = esp_tls_init();
+    int rc = 1;
+    if (tls != NULL && esp_tls_conn_new_sync("localhost", 9, s_port, &cfg, tls) == 1) {
+        rc = read_sizes(tls);
+    }
+    esp_tls_conn_destroy(tls);
+    waitpid(peer, NULL, 0);
+    if (in_use(NULL) != base) {
+        printf("record-sizes: heap in use changed by %zd bytes\n", (ssize_t)(in_use(NULL) - base));
+        rc = 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3 || psa_crypto_init() != PSA_SUCCESS) {
-        fprintf(stderr,
-                "usage: mem_stress CERTDIR (--fail-every | --cycles N) [--tls12|--tls13]\n");
+        fprintf(stderr, "usage: mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) "
+                        "[--tls12|--tls13]\n");
         return 2;
     }
     for (int i = 1; i < argc; i++) {
@@ -152,6 +225,9 @@ int main(int argc, char **argv)
     fclose(f);
     esp_log_level_set("*", ESP_LOG_NONE);
     s_known_leaks = getenv("MEM_STRESS_KNOWN_LEAKS") ? atol(getenv("MEM_STRESS_KNOWN_LEAKS")) : 0;
+    if (!strcmp(argv[2], "--record-sizes")) {
+        return record_sizes(argv[1]);
+    }
     pid_t srv = start_server(argv[1]);
     int rc = !strcmp(argv[2], "--cycles") && argc > 3 ? cycles(atol(argv[3])) : fail_every();
     kill(srv, SIGTERM);
