@@ -1,7 +1,19 @@
 # Thin wrapper over CMake. `make` builds and installs to build/install.
+# `make PRESET=lean` builds configs/sdkconfig.lean (on top of sdkconfig.defaults) in
+# build/lean, with its own build/lean/sdkconfig, and installs to build/lean/install.
 BUILD   := build
+PRESET  ?=
+ifeq ($(PRESET),)
 RELEASE := $(BUILD)/release
-PREFIX  ?= $(CURDIR)/$(BUILD)/install
+INSTALL := $(BUILD)/install
+PRESET_ARGS :=
+else
+RELEASE := $(BUILD)/$(PRESET)
+INSTALL := $(BUILD)/$(PRESET)/install
+PRESET_ARGS := -DSDKCONFIG="$(CURDIR)/$(RELEASE)/sdkconfig" \
+    -DSDKCONFIG_DEFAULTS="$(CURDIR)/sdkconfig.defaults;$(CURDIR)/configs/sdkconfig.$(PRESET)"
+endif
+PREFIX  ?= $(CURDIR)/$(INSTALL)
 JOBS    ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 PYTHON  := /usr/bin/python3
@@ -10,14 +22,16 @@ PYTHON  := /usr/bin/python3
         menuconfig bench clean distclean format conformance
 
 all: build
-	cmake --install $(RELEASE) --prefix $(CURDIR)/$(BUILD)/install >/dev/null
+	cmake --install $(RELEASE) --prefix $(CURDIR)/$(INSTALL) >/dev/null
 
 bootstrap:
 	@sh scripts/bootstrap.sh
 	@sh scripts/fetch-mbedtls.sh $(BUILD)/deps
 
 $(RELEASE)/CMakeCache.txt: | bootstrap
-	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	@if [ -n "$(PRESET)" ] && [ ! -f configs/sdkconfig.$(PRESET) ]; then \
+	    echo "no preset configs/sdkconfig.$(PRESET)"; exit 1; fi
+	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(PRESET_ARGS)
 
 configure: bootstrap $(RELEASE)/CMakeCache.txt
 
@@ -28,7 +42,7 @@ install: all
 	cmake --install $(RELEASE) --prefix $(PREFIX)
 
 demo: all
-	sh tests/interop/demo.sh $(CURDIR)/$(BUILD)/install/bin/esp-tls
+	sh tests/interop/demo.sh $(CURDIR)/$(INSTALL)/bin/esp-tls
 
 test: all
 	sh tests/run-all.sh
@@ -40,13 +54,16 @@ conformance: all
 bench: all
 	sh bench/run.sh $(RELEASE)
 	sh bench/bundle_mem.sh $(RELEASE)
+	$(MAKE) PRESET=lean all
+	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
 
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	KCONFIG_CONFIG=sdkconfig $(PYTHON) -m menuconfig Kconfig
 
 clean:
-	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/tsan $(BUILD)/install
+	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/tsan \
+	    $(BUILD)/install $(BUILD)/lean
 
 distclean:
 	rm -rf $(BUILD) sdkconfig

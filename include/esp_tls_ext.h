@@ -49,7 +49,8 @@ esp_err_t esp_tls_set_dns_servers(const char *servers);
  */
 bool esp_tls_session_resumed(esp_tls_t *tls);
 
-/** Heap used by the library (esp-tls and Mbed TLS), process-wide. */
+/** Heap used by the library (esp-tls and Mbed TLS), process-wide. The counters are atomic:
+ * they may be read, and the peak reset, from any thread while connections run. */
 typedef struct {
     size_t current_bytes; /**< Bytes allocated now */
     size_t peak_bytes;    /**< Highest value of current_bytes since start or the last reset */

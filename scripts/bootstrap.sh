@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
-dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark"
+dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
+gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -2,8 +2,9 @@
 # `make test`: every test, three ways.
 #   1. the release build: unit + interop tests (ctest)
 #   2. an ASan+UBSan build of the library, tests and client: the same ctest run
-#   3. the insecure configuration (skip server verification) and a build against an existing
-#      Mbed TLS install
+#   3. the insecure configuration (skip server verification), the lean preset
+#      (configs/sdkconfig.lean: unit, interop and the Valgrind interop subset) and a build
+#      against an existing Mbed TLS install
 #   4. ThreadSanitizer over the threads test
 #   5. Valgrind over the unit tests and an interop subset of the release build: a leak or
 #      memory error fails the run
@@ -11,6 +12,8 @@ set -eu
 cd "$(dirname "$0")/.."
 JOBS=$(nproc)
 fail=0
+
+VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -22,13 +25,20 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_SANITIZE=address,und
     -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
 cmake --build build/asan -j"$JOBS" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build/asan --output-on-failure -j"$JOBS" -LE valgrind || fail=1
+    ctest --test-dir build/asan --output-on-failure -j"$JOBS" -LE "valgrind|memstress" || fail=1
 
 step "insecure configuration (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY)"
 cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/insecure/sdkconfig" \
     -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/tests/sdkconfig.insecure" >/dev/null
 cmake --build build/insecure -j"$JOBS" >/dev/null
 ctest --test-dir build/insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
+
+step "lean configuration (configs/sdkconfig.lean: dynamic buffers, data freed after use)"
+cmake -S . -B build/lean -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDKCONFIG="$PWD/build/lean/sdkconfig" \
+    -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/configs/sdkconfig.lean" >/dev/null
+cmake --build build/lean -j"$JOBS" >/dev/null
+ctest --test-dir build/lean --output-on-failure -j"$JOBS" -L 'unit|interop' -LE valgrind || fail=1
+ESP_TLS_WRAP="$VG" ctest --test-dir build/lean --output-on-failure -L valgrind || fail=1
 
 step "an existing Mbed TLS install (-DESP_TLS_MBEDTLS_PREFIX=build/install)"
 cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_MBEDTLS_PREFIX="$PWD/build/install" \
@@ -45,7 +55,6 @@ TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/unit/test_threads >/dev/null 2>bui
     { tail -n 60 build/tsan/threads.log; fail=1; }
 
 step "Valgrind: unit tests and interop subset, zero leaks"
-VG="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
 for t in $(find build/release/tests/unit -type f -perm -u+x -name 'test_*' | sort); do
     echo "valgrind $t"
     $VG "$t" >/dev/null || { echo "FAILED under valgrind: $t"; fail=1; }

@@ -3,6 +3,7 @@
  * can subtract it (and wipe the block); 16 keeps the caller's memory aligned like malloc's.
  */
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,30 @@
 static atomic_size_t s_current;
 static atomic_size_t s_peak;
 static atomic_size_t s_allocs;
+static atomic_size_t s_fail_at; /* esp_tls_mem_fail_at(): allocations left before a failure */
+
+/* esp_tls_mem_substitute_once(): per thread, so concurrent setups do not interfere */
+static _Thread_local size_t s_sub_from;
+static _Thread_local size_t s_sub_to;
+static _Thread_local bool s_sub_done;
+
+void esp_tls_mem_fail_at(size_t nth)
+{
+    atomic_store(&s_fail_at, nth);
+}
+
+void esp_tls_mem_substitute_once(size_t from, size_t to)
+{
+    s_sub_from = from;
+    s_sub_to = to;
+    s_sub_done = false;
+}
+
+bool esp_tls_mem_substitute_end(void)
+{
+    s_sub_from = 0;
+    return s_sub_done;
+}
 
 static void raise_peak(size_t now)
 {
@@ -29,7 +54,16 @@ void *esp_tls_mem_calloc(size_t n, size_t size)
     if (n != 0 && size > (SIZE_MAX - MEM_HDR) / n) {
         return NULL;
     }
+    if (atomic_load_explicit(&s_fail_at, memory_order_relaxed) != 0 &&
+        atomic_fetch_sub(&s_fail_at, 1) == 1) {
+        return NULL;
+    }
     size_t bytes = n * size;
+    if (s_sub_from != 0 && bytes == s_sub_from) {
+        bytes = s_sub_to;
+        s_sub_from = 0;
+        s_sub_done = true;
+    }
     unsigned char *block = calloc(1, bytes + MEM_HDR);
     if (block == NULL) {
         return NULL;

@@ -4,7 +4,24 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void *esp_tls_mem_calloc(size_t n, size_t size);
 void esp_tls_mem_free(void *ptr);
+
+/**
+ * One-shot substitution for the calling thread: the next allocation of exactly @p from bytes
+ * gets a zeroed block of @p to bytes instead. Used around mbedtls_ssl_setup() by the dynamic
+ * buffers (src/backend/mbedtls/dynbuf.c), which then record the real size in the context.
+ */
+void esp_tls_mem_substitute_once(size_t from, size_t to);
+
+/** Ends a substitution; true if it was applied. */
+bool esp_tls_mem_substitute_end(void);
+
+/**
+ * Fault injection for tests: the @p nth allocation from now (1 = the next one) fails, once;
+ * 0 turns it off. Process-wide.
+ */
+void esp_tls_mem_fail_at(size_t nth);

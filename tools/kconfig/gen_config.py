@@ -232,6 +232,9 @@ def mbedtls_overrides(v):
     flag("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE", v.on("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE"),
          src("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE"))
     flag("MBEDTLS_DEBUG_C", v.on("MBEDTLS_DEBUG"), src("MBEDTLS_DEBUG"))
+    flag("MBEDTLS_USE_PSA_CRYPTO", v.on("MBEDTLS_USE_PSA_CRYPTO"), src("MBEDTLS_USE_PSA_CRYPTO"))
+    flag("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS", v.on("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS"),
+         src("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS"))
 
     # Protocol versions.
     flag("MBEDTLS_SSL_PROTO_TLS1_2", v.on("MBEDTLS_SSL_PROTO_TLS1_2"),
@@ -279,11 +282,14 @@ def mbedtls_overrides(v):
     flag("MBEDTLS_HAVE_TIME_DATE", v.on("MBEDTLS_HAVE_TIME_DATE"), src("MBEDTLS_HAVE_TIME_DATE"))
 
     # Buffers resized to the negotiated maximum fragment length; needs MFL support.
-    varbuf = v.on("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH")
-    flag("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", varbuf, src("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH"))
+    # CONFIG_MBEDTLS_DYNAMIC_BUFFER (src/backend/mbedtls/dynbuf.c) is built on the same
+    # record layer: it needs the buffer lengths Mbed TLS keeps in the context.
+    varbuf = v.on("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH") or v.on("MBEDTLS_DYNAMIC_BUFFER")
+    flag("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", varbuf,
+         src("MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH", "MBEDTLS_DYNAMIC_BUFFER"))
     if varbuf:
         flag("MBEDTLS_SSL_MAX_FRAGMENT_LENGTH", True,
-             "needed by CONFIG_MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH=y")
+             "needed by MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH")
 
     flag("MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK", v.on("MBEDTLS_X509_TRUSTED_CERT_CALLBACK"),
          src("MBEDTLS_X509_TRUSTED_CERT_CALLBACK"))

@@ -49,6 +49,7 @@ esp_err_t esp_tls_init_global_ca_store(void)
     return rc;
 }
 
+#if !CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT
 static esp_err_t append_locked(const unsigned char *buf, unsigned int len)
 {
     ESP_GUARD(create_locked());
@@ -61,6 +62,7 @@ static esp_err_t append_locked(const unsigned char *buf, unsigned int len)
     }
     return ret > 0 ? ESP_ERR_MBEDTLS_CERT_PARTLY_OK : ESP_OK;
 }
+#endif
 
 esp_err_t esp_tls_set_global_ca_store(const unsigned char *cacert_pem_buf,
                                       const unsigned int cacert_pem_bytes)

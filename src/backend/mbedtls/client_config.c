@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dynbuf.h"
 #include "esp_log.h"
 #include "mbedtls_backend.h"
 
@@ -93,6 +94,9 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
         mbedtls_ssl_conf_ciphersuites(&p->conf, cfg->ciphersuites_list);
     }
     esp_tls_mbedtls_tickets_conf(tls);
+#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
+    esp_tls_mbedtls_dynbuf_strategy(tls, cfg);
+#endif
     ESP_GUARD(esp_tls_mbedtls_setup(tls));
     esp_tls_mbedtls_resume(tls, cfg);
     return set_hostname(tls, host, hostlen, cfg);

@@ -3,6 +3,7 @@
  * hardware-only options, and the final setup with the core's BIO callbacks.
  */
 #include "../../core/bio.h"
+#include "dynbuf.h"
 #include "esp_log.h"
 #include "mbedtls_backend.h"
 
@@ -91,12 +92,18 @@ esp_err_t esp_tls_mbedtls_reject_hardware(bool secure_element, bool ds_data, boo
 esp_err_t esp_tls_mbedtls_setup(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
+    int ret = esp_tls_mbedtls_dynbuf_setup(tls);
+    mbedtls_ssl_recv_t *recv = esp_tls_mbedtls_dynbuf_recv;
+#else
     int ret = mbedtls_ssl_setup(&p->ssl, &p->conf);
+    mbedtls_ssl_recv_t *recv = esp_tls_bio_recv;
+#endif
     if (ret != 0) {
         return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_setup", ret, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED,
                                     NULL);
     }
-    mbedtls_ssl_set_bio(&p->ssl, tls, esp_tls_bio_send, esp_tls_bio_recv, NULL);
+    mbedtls_ssl_set_bio(&p->ssl, tls, esp_tls_bio_send, recv, NULL);
     esp_tls_mbedtls_keylog_attach(&p->ssl);
     return ESP_OK;
 }

@@ -10,6 +10,7 @@
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
+#include "dynbuf.h"
 #include "mbedtls_backend.h"
 
 static const char *TAG = "esp-tls-trace";
@@ -192,7 +193,10 @@ int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
      * HANDSHAKE_OVER's value to send its tickets */
     while (ssl->MBEDTLS_PRIVATE(state) != MBEDTLS_SSL_HANDSHAKE_OVER) {
         int before = ssl->MBEDTLS_PRIVATE(state);
-        ret = mbedtls_ssl_handshake_step(ssl);
+        ret = esp_tls_mbedtls_dynbuf_before_step(p->owner);
+        if (ret == 0) {
+            ret = mbedtls_ssl_handshake_step(ssl);
+        }
         int after = ssl->MBEDTLS_PRIVATE(state);
         if (ret == 0 && p->owner->role == ESP_TLS_CLIENT && after != before) {
             note_group(p, before);

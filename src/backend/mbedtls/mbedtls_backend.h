@@ -37,6 +37,10 @@ typedef struct {
     unsigned char ip[16];
     size_t ip_len;
     char ip_text[48];
+    bool dynbuf;         /* dynamic record buffers active (dynbuf.c) */
+    bool want_rx_static; /* ESP_TLS_DYN_BUF_RX_STATIC requested */
+    bool rx_static;      /* ... and in place */
+    bool freed;          /* free_after_handshake() done */
 } esp_tls_mbedtls_t;
 
 static inline esp_tls_mbedtls_t *esp_tls_mbedtls(esp_tls_t *tls)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../../mem/mem.h"
+#include "dynbuf.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
@@ -158,6 +159,8 @@ static int mb_handshake(esp_tls_t *tls)
         ESP_LOGD("esp-tls-trace", "handshake done: %s, %s, ALPN %s, group %s",
                  mbedtls_ssl_get_version(&p->ssl), mbedtls_ssl_get_ciphersuite(&p->ssl),
                  alpn ? alpn : "none", p->group[0] ? p->group : "unknown");
+        esp_tls_mbedtls_free_after_handshake(tls);
+        (void)esp_tls_mbedtls_dynbuf_idle(tls); /* only shrinks: cannot fail here */
         return 0;
     }
     if (is_want(ret)) {
@@ -188,6 +191,11 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         esp_tls_mbedtls_keep_ticket(tls);
+        (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
+    }
+    int rc = esp_tls_mbedtls_dynbuf_idle(tls);
+    if (rc != 0) {
+        ret = rc;
     }
     if (ret >= 0) {
         return ret;
@@ -205,7 +213,17 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     return ret;
 }
 
-static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
+/* mbedtls_ssl_write() with a send buffer sized to @p len first (dynbuf.c). */
+static int write_record(esp_tls_t *tls, const char *data, size_t len)
+{
+    int ret = esp_tls_mbedtls_dynbuf_reserve_out(tls, len);
+    if (ret == 0) {
+        ret = mbedtls_ssl_write(&esp_tls_mbedtls(tls)->ssl, (const unsigned char *)data, len);
+    }
+    return ret;
+}
+
+static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     size_t written = 0;
@@ -215,7 +233,7 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
         if (max > 0 && chunk > (size_t)max) {
             chunk = (size_t)max;
         }
-        int ret = mbedtls_ssl_write(&p->ssl, (const unsigned char *)data + written, chunk);
+        int ret = write_record(tls, data + written, chunk);
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             esp_tls_mbedtls_keep_ticket(tls); /* a TLS 1.3 ticket came in: write again */
             continue;
@@ -234,6 +252,13 @@ static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
         return ret;
     }
     return (ssize_t)written;
+}
+
+static ssize_t mb_write(esp_tls_t *tls, const char *data, size_t datalen)
+{
+    ssize_t ret = write_all(tls, data, datalen);
+    (void)esp_tls_mbedtls_dynbuf_idle(tls); /* a write cannot leave a ticket half read */
+    return ret;
 }
 
 static ssize_t mb_bytes_avail(esp_tls_t *tls)

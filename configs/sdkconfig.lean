@@ -1,0 +1,23 @@
+# Lean memory preset (sdkconfig format), applied after sdkconfig.defaults:
+#   make PRESET=lean            -> build/lean/install/
+#   cmake -S . -B build/lean -DSDKCONFIG_DEFAULTS="sdkconfig.defaults;configs/sdkconfig.lean"
+# The ESP-IDF FAQ's memory answer as menu options: dynamic TX/RX buffers, and the CA, own
+# key/certificate and peer certificate released once the handshake is over. Records of any
+# size up to 16384 bytes are still received, TLS 1.2 and 1.3 both stay on. Figures: README
+# ("Memory"), `make bench`.
+CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN=y
+CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN=16384
+CONFIG_MBEDTLS_SSL_OUT_CONTENT_LEN=4096
+CONFIG_MBEDTLS_DYNAMIC_BUFFER=y
+CONFIG_MBEDTLS_DYNAMIC_FREE_CONFIG_DATA=y
+CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT=y
+CONFIG_MBEDTLS_DYNAMIC_FREE_PEER_CERT=y
+# Mbed TLS 3.6 needs the peer certificate kept during the handshake for TLS 1.3
+# (check_config.h); FREE_PEER_CERT above releases it once the handshake is over.
+CONFIG_MBEDTLS_SSL_KEEP_PEER_CERTIFICATE=y
+# TLS and X.509 through PSA Crypto: PSA key ids instead of cipher contexts per connection.
+CONFIG_MBEDTLS_USE_PSA_CRYPTO=y
+# No heap copies of PSA Crypto's arguments (all buffers are the process' own).
+CONFIG_MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS=y
+# The peer chain is copied only when verification fails (diagnostics), not after success.
+# CONFIG_ESP_TLS_KEEP_PEER_CHAIN is not set

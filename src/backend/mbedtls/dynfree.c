@@ -1,0 +1,62 @@
+/*
+ * Release what a finished handshake no longer needs (ESP-IDF's CONFIG_MBEDTLS_DYNAMIC_FREE_*
+ * options, reference §4.2 and §5): the CA certificates parsed from cacert_buf, the own
+ * certificate and key, and the peer's certificate. Done once the handshake is over, for
+ * either role. The certificate bundle and the global CA store are never touched: only this
+ * connection's own copies are released.
+ */
+#include "dynbuf.h"
+#include "mbedtls/platform.h"
+#include "mbedtls_backend.h"
+
+static void free_ca(esp_tls_mbedtls_t *p)
+{
+#if CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT
+    if (p->conf.MBEDTLS_PRIVATE(ca_chain) == &p->cacert) {
+        mbedtls_ssl_conf_ca_chain(&p->conf, NULL, NULL);
+        mbedtls_x509_crt_free(&p->cacert);
+    }
+#else
+    (void)p;
+#endif
+}
+
+static void free_own(esp_tls_mbedtls_t *p)
+{
+#if CONFIG_MBEDTLS_DYNAMIC_FREE_CONFIG_DATA
+    /* conf's key_cert list keeps pointing at the two (now empty) objects */
+    mbedtls_x509_crt_free(&p->own_cert);
+    mbedtls_pk_free(&p->own_key);
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+    mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+#endif
+#else
+    (void)p;
+#endif
+}
+
+static void free_peer(esp_tls_mbedtls_t *p)
+{
+#if CONFIG_MBEDTLS_DYNAMIC_FREE_PEER_CERT && defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+    mbedtls_ssl_session *s = p->ssl.MBEDTLS_PRIVATE(session);
+    if (s != NULL && s->MBEDTLS_PRIVATE(peer_cert) != NULL) {
+        mbedtls_x509_crt_free(s->MBEDTLS_PRIVATE(peer_cert));
+        mbedtls_free(s->MBEDTLS_PRIVATE(peer_cert));
+        s->MBEDTLS_PRIVATE(peer_cert) = NULL;
+    }
+#else
+    (void)p;
+#endif
+}
+
+void esp_tls_mbedtls_free_after_handshake(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    if (p->freed) {
+        return;
+    }
+    p->freed = true;
+    free_ca(p);
+    free_own(p);
+    free_peer(p);
+}
