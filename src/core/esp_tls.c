@@ -231,6 +231,24 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
     return rc;
 }
 
+esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
+                                         const esp_tls_cfg_t *cfg)
+{
+    ESP_ENSURE(tls && fd >= 0 && host && cfg && tls->conn_state == ESP_TLS_INIT,
+               ESP_ERR_INVALID_ARG);
+    tls->sockfd = fd;
+    tls->is_tls = true;
+    tls->non_block = cfg->non_block;
+    tls->deadline_ms = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
+    esp_err_t rc = tls->ops->client_create(tls, host, hostlen, cfg);
+    if (rc != ESP_OK) {
+        fail(tls, rc);
+        return rc;
+    }
+    tls->conn_state = ESP_TLS_HANDSHAKE;
+    return ESP_OK;
+}
+
 /* Parse @p url into host and port, capturing ESP_ERR_INVALID_ARG on failure. */
 static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls, esp_tls_url_t *u)
 {

@@ -67,6 +67,14 @@ static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
     return &tls->err.parent;
 }
 
+/**
+ * Test hook (tests/fuzz only, not API): make @p tls a client session on the connected socket
+ * @p fd, as if esp_tls_conn_new_*() had just connected it to @p host; the next
+ * esp_tls_conn_new_async() call runs the handshake. The deadline starts now.
+ */
+esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
+                                         const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
+
 /* Monotonic clock (port/time.c) */
 int64_t esp_tls_time_ms(void);
 
