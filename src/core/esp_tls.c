@@ -106,6 +106,7 @@ static int restart(esp_tls_t *tls)
     close(tls->sockfd);
     tls->sockfd = -1;
     tls->retried = true;
+    tls->peer_eof = false;
     memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
     tls->conn_state = ESP_TLS_INIT;
     tls->wait = ESP_TLS_WAIT_NONE;

@@ -53,6 +53,7 @@ struct esp_tls {
     bool non_block;
     bool retry_requested;         /* the backend asks for one more attempt on a new connection */
     bool retried;                 /* that attempt is under way (the backend adapts its config) */
+    bool peer_eof;                /* the socket read end of file (core/bio.c) */
     int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
     esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */

@@ -161,6 +161,9 @@ static int mb_handshake(esp_tls_t *tls)
     return ret;
 }
 
+static const char s_eof_hint[] =
+    "the peer closed the connection without close_notify: the data may be truncated";
+
 static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
@@ -169,6 +172,11 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         esp_tls_mbedtls_keep_ticket(tls);
+    }
+    /* Mbed TLS returns 0 for an end of file without close_notify, as for a clean close: that
+     * may be a truncation (RFC 8446 s6.1, RFC 5246 s7.2.1), so it is an error here. */
+    if (ret == 0 && datalen > 0 && tls->peer_eof) {
+        ret = MBEDTLS_ERR_SSL_CONN_EOF;
     }
     if (ret >= 0) {
         return ret;
@@ -180,7 +188,8 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     if (!is_want(ret)) {
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                         esp_tls_mbedtls_fail(tls, "mbedtls_ssl_read", ret,
-                                             ESP_ERR_MBEDTLS_SSL_READ_FAILED, NULL));
+                                             ESP_ERR_MBEDTLS_SSL_READ_FAILED,
+                                             ret == MBEDTLS_ERR_SSL_CONN_EOF ? s_eof_hint : NULL));
     }
     return ret;
 }
