@@ -52,6 +52,7 @@ int esp_tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
     if (n < 0) {
         return map_errno(tls, errno, ESP_TLS_WAIT_READ);
     }
+    tls->peer_eof |= n == 0 && len > 0;
     return (int)n;
 }
 

@@ -53,6 +53,7 @@ struct esp_tls {
     bool non_block;
     bool retry_requested;         /* the backend asks for one more attempt on a new connection */
     bool retried;                 /* that attempt is under way (the backend adapts its config) */
+    bool peer_eof;                /* the socket read end of file (core/bio.c) */
     int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
     esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */
@@ -67,6 +68,14 @@ static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
 {
     return &tls->err.parent;
 }
+
+/**
+ * Test hook (tests/fuzz only, not API): make @p tls a client session on the connected socket
+ * @p fd, as if esp_tls_conn_new_*() had just connected it to @p host; the next
+ * esp_tls_conn_new_async() call runs the handshake. The deadline starts now.
+ */
+esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
+                                         const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
 
 /* Monotonic clock (port/time.c) */
 int64_t esp_tls_time_ms(void);

@@ -254,13 +254,18 @@ static bool nothing_yet(const transport_esp_tls_t *b, ssize_t ret, int e)
     return ret == ESP_TLS_ERR_SSL_WANT_READ;
 }
 
+/* esp_tls_conn_read() reports an end of file without close_notify as Mbed TLS's CONN_EOF
+ * (docs/COMPAT.md); esp_transport keeps ESP-IDF's contract: any end of file is CLOSED_BY_FIN. */
+#define TLS_CONN_EOF (-0x7280)
+
 /* Map esp_tls_conn_read()'s result (@p e: errno after it) to esp_transport_read()'s. */
 static int read_result(esp_transport_handle_t t, ssize_t ret, int e)
 {
-    if (ret < 0) {
-        return t->base->cfg.is_plain_tcp ? tcp_read_error(t, e) : ssl_read_error(t, (int)ret);
+    bool tls = !t->base->cfg.is_plain_tcp;
+    if (ret < 0 && !(tls && ret == TLS_CONN_EOF)) {
+        return tls ? ssl_read_error(t, (int)ret) : tcp_read_error(t, e);
     }
-    if (ret == 0) {
+    if (ret <= 0) {
         /* readable, yet nothing to read: the peer closed the connection */
         esp_transport_capture_error(t, ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN);
         return ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN;

@@ -183,6 +183,9 @@ static int mb_handshake(esp_tls_t *tls)
     return ret;
 }
 
+static const char s_eof_hint[] =
+    "the peer closed the connection without close_notify: the data may be truncated";
+
 static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
@@ -197,6 +200,11 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     if (rc != 0) {
         ret = rc;
     }
+    /* Mbed TLS returns 0 for an end of file without close_notify, as for a clean close: that
+     * may be a truncation (RFC 8446 s6.1, RFC 5246 s7.2.1), so it is an error here. */
+    if (ret == 0 && datalen > 0 && tls->peer_eof) {
+        ret = MBEDTLS_ERR_SSL_CONN_EOF;
+    }
     if (ret >= 0) {
         return ret;
     }
@@ -208,7 +216,8 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
         esp_tls_mbedtls_diag_error(p, ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                         esp_tls_mbedtls_fail(tls, "mbedtls_ssl_read", ret,
-                                             ESP_ERR_MBEDTLS_SSL_READ_FAILED, NULL));
+                                             ESP_ERR_MBEDTLS_SSL_READ_FAILED,
+                                             ret == MBEDTLS_ERR_SSL_CONN_EOF ? s_eof_hint : NULL));
     }
     return ret;
 }
