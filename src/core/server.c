@@ -10,6 +10,7 @@
 #include "../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_private.h"
+#include "../diag/diag.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";
@@ -104,5 +105,6 @@ void esp_tls_server_session_delete(esp_tls_t *tls)
     if (tls->priv != NULL) {
         tls->ops->destroy(tls);
     }
+    esp_tls_diag_free(tls);
     esp_tls_mem_free(tls); /* the socket stays open: its owner closes it */
 }
