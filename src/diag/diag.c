@@ -3,6 +3,7 @@
  * error handle without trusting the handle to be inside an esp_tls_t.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "../mem/mem.h"
@@ -13,24 +14,20 @@
 static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
 static esp_tls_diag_t *s_head;
 #if CONFIG_ESP_TLS_KEEP_PEER_CHAIN
-static bool s_keep_chain = true;
+#define KEEP_CHAIN_DEFAULT true
 #else
-static bool s_keep_chain = false;
+#define KEEP_CHAIN_DEFAULT false
 #endif
+static atomic_bool s_keep_chain = KEEP_CHAIN_DEFAULT;
 
 void esp_tls_set_keep_peer_chain(bool keep)
 {
-    pthread_mutex_lock(&s_lock);
-    s_keep_chain = keep;
-    pthread_mutex_unlock(&s_lock);
+    atomic_store(&s_keep_chain, keep);
 }
 
 bool esp_tls_diag_keep_chain(void)
 {
-    pthread_mutex_lock(&s_lock);
-    bool keep = s_keep_chain;
-    pthread_mutex_unlock(&s_lock);
-    return keep;
+    return atomic_load(&s_keep_chain);
 }
 
 esp_tls_diag_t *esp_tls_diag_get(esp_tls_t *tls)

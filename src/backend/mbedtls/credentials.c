@@ -13,16 +13,20 @@
 
 static const char *TAG = "esp-tls-mbedtls";
 
-bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len)
+const unsigned char *esp_tls_mbedtls_find(const unsigned char *hay, size_t len, const char *needle)
 {
-    static const char marker[] = "-----BEGIN ";
-    size_t mlen = sizeof(marker) - 1;
-    for (size_t i = 0; i + mlen <= len; i++) {
-        if (memcmp(buf + i, marker, mlen) == 0) {
-            return true;
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(hay + i, needle, n) == 0) {
+            return hay + i;
         }
     }
-    return false;
+    return NULL;
+}
+
+bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len)
+{
+    return esp_tls_mbedtls_find(buf, len, "-----BEGIN ") != NULL;
 }
 
 /* DER: the total length a SEQUENCE at @p buf claims (header included), or 0 if none. */
@@ -65,11 +69,19 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
     return ret;
 }
 
-static void explain_key_error(const char *who, int ret)
+/* A wrong password decrypts PKCS#8 to garbage whose padding is valid about once in 256 tries:
+ * Mbed TLS then reports a malformed key, not a password mismatch. */
+static bool bad_password(int ret, bool encrypted_with_pwd)
+{
+    return ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH ||
+           (encrypted_with_pwd && (-ret & 0xFF80) == -MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
+}
+
+static void explain_key_error(const char *who, int ret, bool encrypted_with_pwd)
 {
     if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
         ESP_LOGE(TAG, "%s key: the key is encrypted; set %skey_password", who, who);
-    } else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+    } else if (bad_password(ret, encrypted_with_pwd)) {
         ESP_LOGE(TAG, "%s key: wrong password for the encrypted key", who);
     } else if (ret == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG || ret == MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE) {
         ESP_LOGE(TAG,
@@ -88,7 +100,8 @@ static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char 
     if (ret != 0) {
         char what[32];
         snprintf(what, sizeof(what), "%s key", who);
-        explain_key_error(who, ret);
+        bool encrypted = esp_tls_mbedtls_find(key, key_len, "ENCRYPTED") != NULL;
+        explain_key_error(who, ret, encrypted && pwd_len > 0);
         esp_tls_mbedtls_diagnose_buffer(what, true, key, key_len);
         return esp_tls_mbedtls_fail(tls, "mbedtls_pk_parse_key", ret,
                                     ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);

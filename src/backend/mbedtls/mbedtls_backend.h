@@ -55,6 +55,8 @@ esp_err_t esp_tls_mbedtls_psa_init(void) ESP_MUST_CHECK;
 /* credentials.c: parsing with diagnostics that name the cause */
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
                               const char *what);
+/** First occurrence of @p needle in the @p len bytes at @p hay (no NUL needed), or NULL. */
+const unsigned char *esp_tls_mbedtls_find(const unsigned char *hay, size_t len, const char *needle);
 /** True if @p buf holds a "-----BEGIN " line anywhere. */
 bool esp_tls_mbedtls_looks_like_pem(const unsigned char *buf, size_t len);
 /** DER: the total length (header included) the SEQUENCE at @p buf claims, or 0 if none. */

@@ -17,18 +17,6 @@ static const char *TAG = "esp-tls-mbedtls";
 static const char BEGIN[] = "-----BEGIN ";
 static const char END[] = "-----END ";
 
-/* First occurrence of @p needle in the @p len bytes at @p hay (no NUL needed). */
-static const unsigned char *find(const unsigned char *hay, size_t len, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= len; i++) {
-        if (memcmp(hay + i, needle, n) == 0) {
-            return hay + i;
-        }
-    }
-    return NULL;
-}
-
 /* The label of the PEM block at @p begin ("CERTIFICATE", "PRIVATE KEY"...), into @p out. */
 static void block_label(const unsigned char *begin, const unsigned char *end, char *out,
                         size_t size)
@@ -91,11 +79,11 @@ static void diagnose_pem(const char *what, bool want_key, const unsigned char *b
 {
     const unsigned char *p = buf, *stop = buf + len;
     int index = 0;
-    while ((p = find(p, (size_t)(stop - p), BEGIN)) != NULL) {
+    while ((p = esp_tls_mbedtls_find(p, (size_t)(stop - p), BEGIN)) != NULL) {
         index++;
         size_t off = (size_t)(p - buf);
-        const unsigned char *end = find(p + 1, (size_t)(stop - p - 1), END);
-        const unsigned char *next = find(p + 1, (size_t)(stop - p - 1), BEGIN);
+        const unsigned char *end = esp_tls_mbedtls_find(p + 1, (size_t)(stop - p - 1), END);
+        const unsigned char *next = esp_tls_mbedtls_find(p + 1, (size_t)(stop - p - 1), BEGIN);
         char label[48];
         block_label(p, stop, label, sizeof(label));
         if (end == NULL || (next != NULL && next < end)) {
@@ -106,7 +94,7 @@ static void diagnose_pem(const char *what, bool want_key, const unsigned char *b
             return;
         }
         check_kind(what, want_key, label, index, off);
-        const unsigned char *eol = find(end, (size_t)(stop - end), "\n");
+        const unsigned char *eol = esp_tls_mbedtls_find(end, (size_t)(stop - end), "\n");
         size_t n = (size_t)((eol ? eol + 1 : stop) - p);
         if (!want_key && strcmp(label, "CERTIFICATE") == 0) {
             check_cert_block(what, p, n, index, off);

@@ -39,30 +39,63 @@ static int next_ext(unsigned char **p, const unsigned char *end, mbedtls_x509_bu
     return 0;
 }
 
-bool esp_tls_x509_find_ext(const mbedtls_x509_crt *crt, const char *oid, size_t oid_len,
-                           mbedtls_x509_buf *value, bool *critical)
+/* What walk_exts() found: the visitor stopped it, it ran to the end, or the DER is malformed. */
+typedef enum { EXT_HIT, EXT_END, EXT_MALFORMED } ext_walk_t;
+
+/* Calls @p visit on each extension of @p crt until it returns true. */
+static ext_walk_t walk_exts(const mbedtls_x509_crt *crt,
+                            bool (*visit)(void *ctx, const mbedtls_x509_buf *oid,
+                                          const mbedtls_x509_buf *value, bool critical),
+                            void *ctx)
 {
     if (crt->version != 3 || crt->v3_ext.p == NULL) {
-        return false;
+        return EXT_END;
     }
     unsigned char *p = crt->v3_ext.p;
     const unsigned char *end = p + crt->v3_ext.len;
     size_t len;
     if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) !=
         0) {
-        return false;
+        return EXT_MALFORMED;
     }
     end = p + len;
     while (p < end) {
-        mbedtls_x509_buf id;
-        if (next_ext(&p, end, &id, value, critical) != 0) {
-            return false;
+        mbedtls_x509_buf id, value;
+        bool critical;
+        if (next_ext(&p, end, &id, &value, &critical) != 0) {
+            return EXT_MALFORMED;
         }
-        if (id.len == oid_len && memcmp(id.p, oid, oid_len) == 0) {
-            return true;
+        if (visit(ctx, &id, &value, critical)) {
+            return EXT_HIT;
         }
     }
-    return false;
+    return EXT_END;
+}
+
+typedef struct {
+    const char *oid;
+    size_t oid_len;
+    mbedtls_x509_buf *value;
+    bool *critical;
+} find_ctx_t;
+
+static bool is_wanted(void *ctx, const mbedtls_x509_buf *oid, const mbedtls_x509_buf *value,
+                      bool critical)
+{
+    find_ctx_t *f = ctx;
+    if (oid->len != f->oid_len || memcmp(oid->p, f->oid, f->oid_len) != 0) {
+        return false;
+    }
+    *f->value = *value;
+    *f->critical = critical;
+    return true;
+}
+
+bool esp_tls_x509_find_ext(const mbedtls_x509_crt *crt, const char *oid, size_t oid_len,
+                           mbedtls_x509_buf *value, bool *critical)
+{
+    find_ctx_t f = {oid, oid_len, value, critical};
+    return walk_exts(crt, is_wanted, &f) == EXT_HIT;
 }
 
 /* Extensions whose meaning is enforced: by Mbed TLS (it parses them into fields), or by the
@@ -89,30 +122,18 @@ static bool known_ext(const mbedtls_x509_buf *oid)
     return false;
 }
 
+static bool is_unknown_critical(void *ctx, const mbedtls_x509_buf *oid,
+                                const mbedtls_x509_buf *value, bool critical)
+{
+    (void)ctx;
+    (void)value;
+    return critical && !known_ext(oid);
+}
+
+/* A malformed extension list counts as an unknown critical extension: fail closed. */
 bool esp_tls_x509_unknown_critical(const mbedtls_x509_crt *crt)
 {
-    if (crt->version != 3 || crt->v3_ext.p == NULL) {
-        return false;
-    }
-    unsigned char *p = crt->v3_ext.p;
-    const unsigned char *end = p + crt->v3_ext.len;
-    size_t len;
-    if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) !=
-        0) {
-        return true;
-    }
-    end = p + len;
-    while (p < end) {
-        mbedtls_x509_buf id, value;
-        bool critical;
-        if (next_ext(&p, end, &id, &value, &critical) != 0) {
-            return true;
-        }
-        if (critical && !known_ext(&id)) {
-            return true;
-        }
-    }
-    return false;
+    return walk_exts(crt, is_unknown_critical, NULL) != EXT_END;
 }
 
 bool esp_tls_x509_self_issued(const mbedtls_x509_crt *crt)
