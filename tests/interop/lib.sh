@@ -140,6 +140,13 @@ ossl() {
     shift
     exec openssl s_server -accept "127.0.0.1:$PORT" -cert "$D/$c.crt" -key "$D/$c.key" -www "$@"
 }
+# osslrev: s_server answering each line reversed (-rev), for a session whose data must not
+# hold the session's details (the -www page prints the TLS 1.2 master key)
+osslrev() {
+    c=$1
+    shift
+    exec openssl s_server -accept "127.0.0.1:$PORT" -cert "$D/$c.crt" -key "$D/$c.key" -rev "$@"
+}
 ossl6() {
     c=$1
     shift
