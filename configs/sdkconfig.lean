@@ -21,3 +21,9 @@ CONFIG_MBEDTLS_USE_PSA_CRYPTO=y
 CONFIG_MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS=y
 # The peer chain is copied only when verification fails (diagnostics), not after success.
 # CONFIG_ESP_TLS_KEEP_PEER_CHAIN is not set
+# Per handshake: elliptic-curve tables of 2 points instead of 8 (about 2 KB less in each
+# ECDSA verification and ECDH; slower ECC), no larger table for the base point, and no 1 KB
+# premaster buffer sized for finite-field DHE (TLS 1.2 DHE-RSA suites; ECDHE-RSA remains).
+# CONFIG_MBEDTLS_ECP_FIXED_POINT_OPTIM is not set
+CONFIG_MBEDTLS_ECP_WINDOW_SIZE=2
+# CONFIG_MBEDTLS_KEY_EXCHANGE_DHE_RSA is not set

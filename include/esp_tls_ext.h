@@ -57,6 +57,18 @@ typedef struct {
     size_t allocations;   /**< Number of allocations since start */
 } esp_tls_mem_stats_t;
 
+/**
+ * @brief Set up the process-wide state now rather than in the first connection (optional).
+ *
+ * PSA Crypto's key store and random generator, about 2.9 KB on a 64-bit host, live until the
+ * process exits and are shared by every connection. The first connection sets them up if
+ * this was not called; calling it first keeps them out of that connection's memory figures
+ * and time. Thread-safe; later calls do nothing.
+ *
+ * @return ESP_OK, or ESP_FAIL if PSA Crypto cannot be initialised
+ */
+esp_err_t esp_tls_global_init(void);
+
 /** @brief Read the allocation counters. Counting starts with the first esp_tls_init(). */
 void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats);
 

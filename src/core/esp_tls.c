@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "../backend/backend.h"
+#include "../diag/diag.h"
 #include "../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
-#include "../diag/diag.h"
 #include "resolve.h"
 #include "tcp.h"
 #include "url.h"

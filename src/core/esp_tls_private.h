@@ -58,7 +58,7 @@ struct esp_tls {
     esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */
     const struct esp_tls_backend_ops *ops;
-    void *priv; /* backend state */
+    void *priv;                /* backend state */
     struct esp_tls_diag *diag; /* what diagnostics kept (diag/), or NULL */
 };
 

@@ -7,10 +7,10 @@
 #include <poll.h>
 
 #include "../backend/backend.h"
+#include "../diag/diag.h"
 #include "../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_private.h"
-#include "../diag/diag.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";

@@ -267,6 +267,15 @@ def mbedtls_overrides(v):
     flag("MBEDTLS_SSL_RENEGOTIATION", v.on("MBEDTLS_SSL_RENEGOTIATION"),
          src("MBEDTLS_SSL_RENEGOTIATION"))
 
+    # TLS 1.2 certificate-based key exchanges with ESP-IDF options (the others stay stock).
+    for kx in ("RSA", "DHE_RSA"):
+        opt = "MBEDTLS_KEY_EXCHANGE_" + kx
+        flag("MBEDTLS_KEY_EXCHANGE_{}_ENABLED".format(kx), v.on(opt), src(opt))
+    number("MBEDTLS_ECP_FIXED_POINT_OPTIM", 1 if v.on("MBEDTLS_ECP_FIXED_POINT_OPTIM") else 0,
+           src("MBEDTLS_ECP_FIXED_POINT_OPTIM"))
+    number("MBEDTLS_ECP_WINDOW_SIZE", v.val("MBEDTLS_ECP_WINDOW_SIZE"),
+           src("MBEDTLS_ECP_WINDOW_SIZE"))
+
     # TLS 1.2 pre-shared-key ciphersuites: only with the PSK_MODES umbrella on.
     psk = v.on("MBEDTLS_PSK_MODES")
     for kx in ("PSK", "DHE_PSK", "ECDHE_PSK", "RSA_PSK"):

@@ -8,6 +8,7 @@
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/platform.h"
 #include "mbedtls_backend.h"
 #include "policy.h"
 
@@ -69,6 +70,44 @@ int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, s
     return ret;
 }
 
+esp_err_t esp_tls_mbedtls_load_crt(esp_tls_t *tls, mbedtls_x509_crt **slot,
+                                   const unsigned char *buf, size_t len, const char *what)
+{
+    if (*slot == NULL && (*slot = mbedtls_calloc(1, sizeof(**slot))) != NULL) {
+        mbedtls_x509_crt_init(*slot);
+    }
+    int ret = MBEDTLS_ERR_X509_ALLOC_FAILED;
+    if (*slot == NULL) {
+        ESP_LOGE(TAG, "%s: no memory", what);
+    } else {
+        ret = esp_tls_mbedtls_parse_crt(*slot, buf, len, what);
+    }
+    if (ret < 0) {
+        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
+        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    }
+    return ESP_OK;
+}
+
+void esp_tls_mbedtls_release_crt(mbedtls_x509_crt **slot)
+{
+    if (*slot != NULL) {
+        mbedtls_x509_crt_free(*slot);
+        mbedtls_free(*slot);
+        *slot = NULL;
+    }
+}
+
+void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p)
+{
+    if (p->own != NULL) {
+        mbedtls_x509_crt_free(&p->own->cert);
+        mbedtls_pk_free(&p->own->key);
+        mbedtls_free(p->own);
+        p->own = NULL;
+    }
+}
+
 /* A wrong password decrypts PKCS#8 to garbage whose padding is valid about once in 256 tries:
  * Mbed TLS then reports a malformed key, not a password mismatch. */
 static bool bad_password(int ret, bool encrypted_with_pwd)
@@ -96,7 +135,7 @@ static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char 
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret =
-        mbedtls_pk_parse_key(&p->own_key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
+        mbedtls_pk_parse_key(&p->own->key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         char what[32];
         snprintf(what, sizeof(what), "%s key", who);
@@ -116,13 +155,16 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsig
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     char what[32];
     snprintf(what, sizeof(what), "%s certificate", who);
-    int ret = esp_tls_mbedtls_parse_crt(&p->own_cert, cert, cert_len, what);
-    if (ret < 0) {
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    if (p->own == NULL) {
+        p->own = mbedtls_calloc(1, sizeof(*p->own));
+        ESP_ENSURE_LOG(p->own != NULL, ESP_ERR_NO_MEM, "no memory for the %s", what);
+        mbedtls_x509_crt_init(&p->own->cert);
+        mbedtls_pk_init(&p->own->key);
     }
+    mbedtls_x509_crt *crt = &p->own->cert;
+    ESP_GUARD(esp_tls_mbedtls_load_crt(tls, &crt, cert, cert_len, what));
     ESP_GUARD(parse_key(tls, who, key, key_len, pwd, pwd_len));
-    ret = mbedtls_pk_check_pair(&p->own_cert.pk, &p->own_key, esp_tls_mbedtls_rng, NULL);
+    int ret = mbedtls_pk_check_pair(&p->own->cert.pk, &p->own->key, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         ESP_LOGE(TAG,
                  "%s key does not match the %s certificate's public key "
@@ -131,7 +173,7 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsig
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
     }
-    ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own_cert, &p->own_key);
+    ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own->cert, &p->own->key);
     if (ret != 0) {
         return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_own_cert", ret,
                                     ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED, NULL);

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "../../diag/diag.h"
+#include "dynbuf.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
-#include "dynbuf.h"
 #include "mbedtls_backend.h"
 
 static const char *TAG = "esp-tls-trace";

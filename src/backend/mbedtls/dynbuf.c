@@ -22,14 +22,7 @@
 #include "sdkconfig.h"
 
 #if CONFIG_MBEDTLS_DYNAMIC_BUFFER
-/* Mbed TLS' private library/ssl_misc.h (record buffer size macros) first: it must see the
- * Mbed TLS headers before anything else includes them. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#include "ssl_misc.h"
-#pragma GCC diagnostic pop
+#include "mbedtls_private.h" /* first: record buffer size macros */
 
 #include <stdint.h>
 #include <string.h>
@@ -278,8 +271,7 @@ static int tls13_handshake_params(mbedtls_ssl_context *ssl)
 }
 
 /* Handshake states in which Mbed TLS 3.6.6 only reads a message of the peer (one message
- * per step); at most an alert is written there, which the small send buffer holds. Every
- * other state gets the full send buffer. */
+ * per step); at most an alert is written there, which the small send buffer holds. */
 static bool reads_only(const mbedtls_ssl_context *ssl)
 {
     bool client = ssl->R(conf)->R(endpoint) == MBEDTLS_SSL_IS_CLIENT;
@@ -304,18 +296,71 @@ static bool reads_only(const mbedtls_ssl_context *ssl)
     }
 }
 
+/* The client's Certificate message: its chain, each certificate with a 3-byte length (and, in
+ * TLS 1.3, 2 bytes of extensions), plus the message and list headers and a request context. */
+static size_t client_certificate_len(const esp_tls_mbedtls_t *p)
+{
+    size_t len = 16 + 255;
+    for (const mbedtls_x509_crt *c = p->own ? &p->own->cert : NULL; c != NULL && c->raw.p;
+         c = c->next) {
+        len += c->raw.len + 5;
+    }
+    return len;
+}
+
+/* An upper bound, in bytes of record content, of what the client writes in the current step.
+ * Mbed TLS 3.6.6 writes one handshake message per step and hands its writers the space up to
+ * the compile-time MBEDTLS_SSL_OUT_CONTENT_LEN, whatever the buffer's real size: a step gets
+ * less only where the writer provably stays within what it needs - Finished (a digest
+ * computed apart, then copied), ChangeCipherSpec (1 byte) and Certificate (copies of the own
+ * chain). Every other step gets the full size: the hellos and key exchange vary, and PSA
+ * fills a signature's whole output space (CertificateVerify) before writing into it. */
+static size_t client_writes(const esp_tls_mbedtls_t *p)
+{
+    switch (p->ssl.R(state)) {
+    case MBEDTLS_SSL_HELLO_REQUEST:
+    case MBEDTLS_SSL_CLIENT_CHANGE_CIPHER_SPEC:
+    case MBEDTLS_SSL_CLIENT_CCS_AFTER_SERVER_FINISHED:
+    case MBEDTLS_SSL_CLIENT_CCS_AFTER_CLIENT_HELLO:
+    case MBEDTLS_SSL_CLIENT_CCS_BEFORE_2ND_CLIENT_HELLO:
+    case MBEDTLS_SSL_FLUSH_BUFFERS:
+    case MBEDTLS_SSL_HANDSHAKE_WRAPUP: return 0; /* at most an alert */
+    case MBEDTLS_SSL_CLIENT_FINISHED: return 4 + MBEDTLS_MD_MAX_SIZE;
+    case MBEDTLS_SSL_CLIENT_CERTIFICATE: return client_certificate_len(p);
+    default: return MBEDTLS_SSL_OUT_CONTENT_LEN;
+    }
+}
+
+/* Size the send buffer for @p content bytes of record content. Records not yet sent stay in
+ * front of out_hdr (a TLS 1.3 ChangeCipherSpec waits there for the next message): the buffer
+ * then only grows, by what they take. */
+static int fit_out(mbedtls_ssl_context *ssl, size_t content)
+{
+    if (content < SMALL_OUT - OUT_OVERHEAD) {
+        content = SMALL_OUT - OUT_OVERHEAD;
+    }
+    size_t pending = (size_t)(ssl->R(out_hdr) - ssl->R(out_buf)) - CTR_LEN;
+    size_t len = content >= MBEDTLS_SSL_OUT_CONTENT_LEN ? FULL_OUT : OUT_OVERHEAD + content;
+    len = len + pending > FULL_OUT ? FULL_OUT : len + pending;
+    if (ssl->R(out_buf_len) == len || (ssl->R(out_left) != 0 && ssl->R(out_buf_len) > len)) {
+        return 0;
+    }
+    return resize_out(ssl, len);
+}
+
 int esp_tls_mbedtls_dynbuf_before_step(esp_tls_t *tls)
 {
-    mbedtls_ssl_context *ssl = &esp_tls_mbedtls(tls)->ssl;
-    /* the send buffer is full size for each step that may write, and small (the receive hook
-     * shrinks it) while steps read */
-    if (!reads_only(ssl)) {
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    mbedtls_ssl_context *ssl = &p->ssl;
+    /* the send buffer holds what the step may write: small while steps read, full size for
+     * the server's messages and for the client's hellos and key exchange */
+    if (reads_only(ssl)) {
+        return fit_out(ssl, 0);
+    }
+    if (ssl->R(conf)->R(endpoint) != MBEDTLS_SSL_IS_CLIENT) {
         return esp_tls_mbedtls_dynbuf_reserve_out(tls, MBEDTLS_SSL_OUT_CONTENT_LEN);
     }
-    if (ssl->R(out_left) == 0 && ssl->R(out_buf_len) > SMALL_OUT) {
-        return resize_out(ssl, SMALL_OUT);
-    }
-    return 0;
+    return fit_out(ssl, client_writes(p));
 }
 
 int esp_tls_mbedtls_dynbuf_idle(esp_tls_t *tls)

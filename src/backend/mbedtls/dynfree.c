@@ -5,6 +5,8 @@
  * either role. The certificate bundle and the global CA store are never touched: only this
  * connection's own copies are released.
  */
+#include "mbedtls_private.h" /* first: the config's key/certificate list */
+
 #include "dynbuf.h"
 #include "mbedtls/platform.h"
 #include "mbedtls_backend.h"
@@ -12,9 +14,9 @@
 static void free_ca(esp_tls_mbedtls_t *p)
 {
 #if CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT
-    if (p->conf.MBEDTLS_PRIVATE(ca_chain) == &p->cacert) {
+    if (p->cacert != NULL && p->conf.MBEDTLS_PRIVATE(ca_chain) == p->cacert) {
         mbedtls_ssl_conf_ca_chain(&p->conf, NULL, NULL);
-        mbedtls_x509_crt_free(&p->cacert);
+        esp_tls_mbedtls_release_crt(&p->cacert);
     }
 #else
     (void)p;
@@ -24,9 +26,25 @@ static void free_ca(esp_tls_mbedtls_t *p)
 static void free_own(esp_tls_mbedtls_t *p)
 {
 #if CONFIG_MBEDTLS_DYNAMIC_FREE_CONFIG_DATA
-    /* conf's key_cert list keeps pointing at the two (now empty) objects */
-    mbedtls_x509_crt_free(&p->own_cert);
-    mbedtls_pk_free(&p->own_key);
+    if (p->own == NULL) {
+        return;
+    }
+#if ESP_TLS_MBEDTLS_PRIVATE
+    /* the config's list of key/certificate pairs points at them: it goes first (Mbed TLS
+     * has no call to take a pair back) */
+    mbedtls_ssl_key_cert *kc = p->conf.MBEDTLS_PRIVATE(key_cert);
+    while (kc != NULL) {
+        mbedtls_ssl_key_cert *next = kc->next;
+        mbedtls_free(kc);
+        kc = next;
+    }
+    p->conf.MBEDTLS_PRIVATE(key_cert) = NULL;
+    esp_tls_mbedtls_release_own(p);
+#else
+    /* without Mbed TLS' private headers the list stays, pointing at the emptied objects */
+    mbedtls_x509_crt_free(&p->own->cert);
+    mbedtls_pk_free(&p->own->key);
+#endif
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
     mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 #endif

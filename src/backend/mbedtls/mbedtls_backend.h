@@ -13,25 +13,33 @@
 /** A reference-counted global CA store (ca_store.c). */
 typedef struct esp_tls_ca_store esp_tls_ca_store_t;
 
+/** The connection's own certificate chain and key (one block, allocated when configured). */
+typedef struct {
+    mbedtls_x509_crt cert;
+    mbedtls_pk_context key;
+} esp_tls_mbedtls_own_t;
+
 typedef struct {
     esp_tls_t *owner; /* the connection this state belongs to */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
-    mbedtls_x509_crt cacert;       /* from cfg->cacert_buf */
+    /* Allocated only when configured, and released after the handshake by the
+     * CONFIG_MBEDTLS_DYNAMIC_FREE_* options (dynfree.c): ~0.8 KB each on a 64-bit host. */
+    mbedtls_x509_crt *cacert;      /* from cfg->cacert_buf, or NULL */
+    esp_tls_mbedtls_own_t *own;    /* own certificate and key, or NULL */
     esp_tls_ca_store_t *global_ca; /* reference on the global store, or NULL */
-    mbedtls_x509_crt own_cert;
-    mbedtls_pk_context own_key;
-    bool verify_with_ca;  /* a CA-based verification option is configured */
-    bool offers_both;     /* TLS 1.2 and 1.3 both allowed */
-    int certs_seen;       /* peer certificates verified in this handshake (0: resumed) */
-    uint32_t chain_flags; /* verify flags of the whole chain so far (diagnostics) */
-    char group[24];       /* key exchange group, when known (diagnostics) */
-    bool dbg_redacting;   /* Mbed TLS debug output is inside a key dump (debug.c) */
+    bool verify_with_ca;           /* a CA-based verification option is configured */
+    bool offers_both;              /* TLS 1.2 and 1.3 both allowed */
+    int certs_seen;                /* peer certificates verified in this handshake (0: resumed) */
+    uint32_t chain_flags;          /* verify flags of the whole chain so far (diagnostics) */
+    char group[24];                /* key exchange group, when known (diagnostics) */
+    bool dbg_redacting;            /* Mbed TLS debug output is inside a key dump (debug.c) */
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
     void *inner_vrfy_ctx;
-    unsigned char *ticket; /* newest TLS 1.3 session, serialized (session.c) */
+    unsigned char *ticket; /* TLS 1.3 session exported last, serialized (session.c) */
     size_t ticket_len;
+    bool ticket_new; /* Mbed TLS holds a newer TLS 1.3 ticket, not exported yet */
     /* An IP address to match against the certificate ourselves: Mbed TLS would send it as
      * SNI, which RFC 6066 §3 forbids. ip_len is 4 or 16; 0 when the name is a DNS name. */
     unsigned char ip[16];
@@ -53,6 +61,15 @@ int esp_tls_mbedtls_rng(void *ctx, unsigned char *out, size_t len);
 esp_err_t esp_tls_mbedtls_psa_init(void) ESP_MUST_CHECK;
 
 /* credentials.c: parsing with diagnostics that name the cause */
+/** Parse @p buf into *@p slot, allocated here if NULL; a failure is logged and captured
+ *  (ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED). */
+esp_err_t esp_tls_mbedtls_load_crt(esp_tls_t *tls, mbedtls_x509_crt **slot,
+                                   const unsigned char *buf, size_t len,
+                                   const char *what) ESP_MUST_CHECK;
+/** Free a certificate chain allocated by esp_tls_mbedtls_load_crt() and clear the slot. */
+void esp_tls_mbedtls_release_crt(mbedtls_x509_crt **slot);
+/** Free the own certificate and key (esp_tls_mbedtls_own_creds()) and clear p->own. */
+void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p);
 int esp_tls_mbedtls_parse_crt(mbedtls_x509_crt *crt, const unsigned char *buf, size_t len,
                               const char *what);
 /** First occurrence of @p needle in the @p len bytes at @p hay (no NUL needed), or NULL. */
@@ -99,7 +116,8 @@ bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned 
 /* session.c: client session tickets (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS) */
 void esp_tls_mbedtls_tickets_conf(esp_tls_t *tls);
 void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg);
-void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls);
+/** A TLS 1.3 ticket came in (read/write): esp_tls_get_client_session() exports it. */
+void esp_tls_mbedtls_note_ticket(esp_tls_t *tls);
 
 /* ca_store.c */
 esp_tls_ca_store_t *esp_tls_ca_store_acquire(void);

@@ -35,9 +35,8 @@ static void mb_destroy(esp_tls_t *tls)
     say_goodbye(tls, p);
     mbedtls_ssl_free(&p->ssl);
     mbedtls_ssl_config_free(&p->conf);
-    mbedtls_x509_crt_free(&p->cacert);
-    mbedtls_x509_crt_free(&p->own_cert);
-    mbedtls_pk_free(&p->own_key);
+    esp_tls_mbedtls_release_crt(&p->cacert);
+    esp_tls_mbedtls_release_own(p);
     if (p->global_ca) {
         esp_tls_ca_store_release(p->global_ca);
     }
@@ -55,9 +54,6 @@ static esp_err_t new_context(esp_tls_t *tls)
     p->owner = tls;
     mbedtls_ssl_init(&p->ssl);
     mbedtls_ssl_config_init(&p->conf);
-    mbedtls_x509_crt_init(&p->cacert);
-    mbedtls_x509_crt_init(&p->own_cert);
-    mbedtls_pk_init(&p->own_key);
     return ESP_OK;
 }
 
@@ -193,7 +189,7 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     /* TLS 1.3 tickets arrive after the handshake; they are taken in here. */
     while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-        esp_tls_mbedtls_keep_ticket(tls);
+        esp_tls_mbedtls_note_ticket(tls);
         (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
     }
     int rc = esp_tls_mbedtls_dynbuf_idle(tls);
@@ -244,7 +240,7 @@ static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
         }
         int ret = write_record(tls, data + written, chunk);
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            esp_tls_mbedtls_keep_ticket(tls); /* a TLS 1.3 ticket came in: write again */
+            esp_tls_mbedtls_note_ticket(tls); /* a TLS 1.3 ticket came in: write again */
             continue;
         }
         if (ret > 0) {

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "esp_log.h"
+#include "esp_tls_ext.h"
 #include "mbedtls/error.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls_backend.h"
@@ -41,12 +42,32 @@ static void psa_release(void)
     mbedtls_psa_crypto_free();
 }
 
+/* PSA's key store allocates its first block of volatile key slots (16 slots, 896 bytes on a
+ * 64-bit host) with the first key and keeps it until exit: it is reserved here with the rest
+ * of the process-wide state, not charged to whichever connection comes first. */
+static void reserve_key_slots(void)
+{
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&attr, PSA_KEY_TYPE_RAW_DATA);
+    static const uint8_t byte = 0;
+    psa_key_id_t id;
+    if (psa_import_key(&attr, &byte, 1, &id) == PSA_SUCCESS) {
+        (void)psa_destroy_key(id);
+    }
+}
+
 static void psa_init_once(void)
 {
     s_psa_status = psa_crypto_init();
     if (s_psa_status == PSA_SUCCESS) {
         atexit(psa_release);
+        reserve_key_slots();
     }
+}
+
+esp_err_t esp_tls_global_init(void)
+{
+    return esp_tls_mbedtls_psa_init();
 }
 
 esp_err_t esp_tls_mbedtls_psa_init(void)

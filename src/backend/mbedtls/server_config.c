@@ -17,12 +17,8 @@ static esp_err_t server_verify(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
     if (cfg->cacert_buf == NULL) {
         return ESP_OK; /* Mbed TLS's server default: no client certificate */
     }
-    int ret = esp_tls_mbedtls_parse_crt(&p->cacert, cfg->cacert_buf, cfg->cacert_bytes,
-                                        "client CA certificate");
-    if (ret < 0) {
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
-    }
+    ESP_GUARD(esp_tls_mbedtls_load_crt(tls, &p->cacert, cfg->cacert_buf, cfg->cacert_bytes,
+                                       "client CA certificate"));
     int mode = MBEDTLS_SSL_VERIFY_REQUIRED;
 #if CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL
     if (cfg->client_cert_authmode_optional) {
@@ -30,7 +26,7 @@ static esp_err_t server_verify(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
     }
 #endif
     mbedtls_ssl_conf_authmode(&p->conf, mode);
-    mbedtls_ssl_conf_ca_chain(&p->conf, &p->cacert, NULL);
+    mbedtls_ssl_conf_ca_chain(&p->conf, p->cacert, NULL);
     esp_tls_mbedtls_server_verify(tls); /* policy rules for client certificates, diagnostics */
     p->verify_with_ca = true;
     return ESP_OK;

@@ -1,7 +1,9 @@
 /*
  * Client session resumption (RFC 5077 tickets and TLS 1.2 sessions; TLS 1.3 tickets,
- * RFC 8446 §4.6.1). A TLS 1.3 ticket arrives after the handshake: read() keeps the newest one
- * serialized, so a session taken after the first response resumes (esp-idf #18919).
+ * RFC 8446 §4.6.1). A TLS 1.3 ticket arrives after the handshake and Mbed TLS keeps the
+ * newest one, so a session taken after the first response resumes (esp-idf #18919). Mbed TLS
+ * exports each ticket only once: the copy exported last is kept, serialized, for later calls
+ * (an idle connection holds the ticket once until its session is asked for).
  */
 #include "../../mem/mem.h"
 #include "esp_log.h"
@@ -34,10 +36,16 @@ void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
     }
 }
 
-/* Keep the newest TLS 1.3 ticket, serialized, replacing the previous one. */
-void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
+void esp_tls_mbedtls_note_ticket(esp_tls_t *tls)
 {
-    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    /* ESP-IDF returned a positive esp_err_t from read() here; the read goes on instead. */
+    esp_tls_mbedtls(tls)->ticket_new = true;
+    ESP_LOGD(TAG, "the server sent a TLS 1.3 session ticket");
+}
+
+/* Export the newest TLS 1.3 ticket from Mbed TLS (once per ticket) into p->ticket. */
+static void export_ticket(esp_tls_mbedtls_t *p)
+{
     mbedtls_ssl_session s;
     mbedtls_ssl_session_init(&s);
     size_t len = 0;
@@ -49,11 +57,10 @@ void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
         esp_tls_mem_free(p->ticket);
         p->ticket = buf;
         p->ticket_len = len;
-        ESP_LOGD(TAG, "kept a TLS 1.3 session ticket (%zu bytes)", len);
+        p->ticket_new = false;
     } else {
-        /* ESP-IDF returned a positive esp_err_t from read() here; the read goes on instead. */
-        esp_tls_mem_free(buf);
-        ESP_LOGW(TAG, "could not keep the session ticket the server sent");
+        esp_tls_mem_free(buf); /* out of memory: the next call tries again */
+        ESP_LOGW(TAG, "could not export the session ticket the server sent");
     }
     mbedtls_ssl_session_free(&s);
 }
@@ -62,6 +69,9 @@ static int copy_session(esp_tls_mbedtls_t *p, mbedtls_ssl_session *out)
 {
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     if (mbedtls_ssl_get_version_number(&p->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        if (p->ticket_new) {
+            export_ticket(p);
+        }
         return p->ticket ? mbedtls_ssl_session_load(out, p->ticket, p->ticket_len) : -1;
     }
 #endif
@@ -105,7 +115,7 @@ void esp_tls_mbedtls_resume(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
     (void)cfg;
 }
 
-void esp_tls_mbedtls_keep_ticket(esp_tls_t *tls)
+void esp_tls_mbedtls_note_ticket(esp_tls_t *tls)
 {
     (void)tls;
 }

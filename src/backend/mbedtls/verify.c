@@ -57,14 +57,10 @@ static esp_err_t use_global_store(esp_tls_t *tls)
 static esp_err_t use_cacert(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret =
-        esp_tls_mbedtls_parse_crt(&p->cacert, cfg->cacert_buf, cfg->cacert_bytes, "CA certificate");
-    if (ret < 0) {
-        esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
-        return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
-    }
+    ESP_GUARD(esp_tls_mbedtls_load_crt(tls, &p->cacert, cfg->cacert_buf, cfg->cacert_bytes,
+                                       "CA certificate"));
     mbedtls_ssl_conf_authmode(&p->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&p->conf, &p->cacert, NULL);
+    mbedtls_ssl_conf_ca_chain(&p->conf, p->cacert, NULL);
     p->verify_with_ca = true;
     return ESP_OK;
 }

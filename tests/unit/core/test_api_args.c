@@ -317,8 +317,13 @@ static void test_http_new_sync_malformed_url(void **state)
 {
     (void)state;
     static const char *const urls[] = {
-        "", "127.0.0.1", "https://", "https://127.0.0.1:0/", "https://127.0.0.1:70000/",
-        "ftp://127.0.0.1/", "https://[::1/",
+        "",
+        "127.0.0.1",
+        "https://",
+        "https://127.0.0.1:0/",
+        "https://127.0.0.1:70000/",
+        "ftp://127.0.0.1/",
+        "https://[::1/",
     };
     esp_tls_cfg_t cfg = {.timeout_ms = 300};
     for (size_t i = 0; i < UNIT_ARRAY_SIZE(urls); i++) {
@@ -510,8 +515,7 @@ static void test_plain_tcp_connects(void **state)
 
     /* the host need not be NUL-terminated: hostlen bytes are used */
     fd = -1;
-    assert_int_equal(esp_tls_plain_tcp_connect("127.0.0.1XYZ", 9, port, &cfg, &st.e, &fd),
-                     ESP_OK);
+    assert_int_equal(esp_tls_plain_tcp_connect("127.0.0.1XYZ", 9, port, &cfg, &st.e, &fd), ESP_OK);
     assert_true(fd >= 0);
     close(fd);
 

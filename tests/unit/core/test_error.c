@@ -124,8 +124,7 @@ static void test_last_error_null_handle(void **state)
 {
     (void)state;
     int code = 7, flags = 9;
-    assert_int_equal(esp_tls_get_and_clear_last_error(NULL, &code, &flags),
-                     ESP_ERR_INVALID_STATE);
+    assert_int_equal(esp_tls_get_and_clear_last_error(NULL, &code, &flags), ESP_ERR_INVALID_STATE);
     assert_int_equal(esp_tls_get_and_clear_last_error(NULL, NULL, NULL), ESP_ERR_INVALID_STATE);
     /* out-params untouched */
     assert_int_equal(code, 7);

@@ -183,8 +183,8 @@ static void test_connect_bound(void **state)
     esp_tls_cfg_t fill_cfg = {.timeout_ms = 300};
     for (; nfill < 4; nfill++) {
         fillers[nfill] = -1;
-        if (esp_tls_plain_tcp_connect("127.0.0.1", 9, port, &fill_cfg, &err.e,
-                                      &fillers[nfill]) != ESP_OK) {
+        if (esp_tls_plain_tcp_connect("127.0.0.1", 9, port, &fill_cfg, &err.e, &fillers[nfill]) !=
+            ESP_OK) {
             break; /* the queue is full */
         }
     }

@@ -75,8 +75,8 @@ static const char *const s_malformed[] = {
     "https://[::1",
     "https://[::1]x",
     "https://[]/",
-    "ftp://host",        /* no explicit port and no default port for the scheme */
-    "httpsx://host/",    /* not https: no default port */
+    "ftp://host",     /* no explicit port and no default port for the scheme */
+    "httpsx://host/", /* not https: no default port */
     "https://ho st/",
 };
 

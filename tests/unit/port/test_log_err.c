@@ -16,7 +16,10 @@ typedef struct {
     const char *name;
 } err_name_t;
 
-#define E(code) {code, #code}
+#define E(code)                                                                                    \
+    {                                                                                              \
+        code, #code                                                                                \
+    }
 
 /* Every code of esp_err.h and esp_tls_errors.h. */
 static const err_name_t s_codes[] = {
@@ -94,8 +97,7 @@ static void test_err_codes_are_distinct(void **state)
     }
 }
 
-static const esp_err_t s_unknown[] = {1, 0x100, 0x10E, 0x7FFF, 0x800A, 0x801E, 0x8039, -2,
-                                      0x12345};
+static const esp_err_t s_unknown[] = {1, 0x100, 0x10E, 0x7FFF, 0x800A, 0x801E, 0x8039, -2, 0x12345};
 
 static void test_err_to_name_unknown(void **state)
 {
@@ -162,8 +164,8 @@ static int s_sink_calls;
 static int capture_vprintf(const char *format, va_list args)
 {
     s_sink_calls++;
-    int n = vsnprintf(s_captured + s_captured_len, sizeof(s_captured) - s_captured_len, format,
-                      args);
+    int n =
+        vsnprintf(s_captured + s_captured_len, sizeof(s_captured) - s_captured_len, format, args);
     if (n > 0) {
         s_captured_len += (size_t)n;
         if (s_captured_len >= sizeof(s_captured)) {
