@@ -99,7 +99,8 @@ echo "version,server,verify,default_hs,default_idle,default_rx,default_peak,lean
 echo
 echo "Heap of one TLS client connection (bytes), 127.0.0.1, Python/OpenSSL server sending one 16384-byte record."
 echo "esp-tls: the library's counting allocator (every esp-tls and Mbed TLS allocation), above the heap in"
-echo "use before esp_tls_init(), PSA Crypto initialised beforehand: hs = peak during esp_tls_conn_new_sync(),"
+echo "use before esp_tls_init(), after esp_tls_global_init() (process-wide state, shown below the table):"
+echo "hs = peak during esp_tls_conn_new_sync(),"
 echo "idle = held after the exchange, rx = peak while sending the request and receiving the 16 KB record,"
 echo "peak = whole connection. Stock Mbed TLS 3.6.6 ssl_client2 (stock config, same source package):"
 echo "whole-process peak of malloc'd bytes (LD_PRELOAD counter). openssl s_client: whole-process peak heap"
@@ -127,6 +128,10 @@ for v in tls13 tls12; do
     done
 done
 echo
+for b in "$build" "$lean"; do
+    pw=$(kv "$("$b/bench/mem_client" --port 1 --ca "$certs/ca-ec.crt" 2>/dev/null)" process_wide)
+    echo "process-wide, once per process, $(basename "$b"): $pw bytes (esp_tls_global_init(): PSA Crypto's key store and RNG)"
+done
 echo "CSV: $csv"
 
 # Server: 1000 idle sessions in one process (TLS 1.3, ECDSA P-256), default and lean

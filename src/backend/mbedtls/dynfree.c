@@ -23,12 +23,9 @@ static void free_ca(esp_tls_mbedtls_t *p)
 #endif
 }
 
-static void free_own(esp_tls_mbedtls_t *p)
-{
 #if CONFIG_MBEDTLS_DYNAMIC_FREE_CONFIG_DATA
-    if (p->own == NULL) {
-        return;
-    }
+static void drop_own(esp_tls_mbedtls_t *p)
+{
 #if ESP_TLS_MBEDTLS_PRIVATE
     /* the config's list of key/certificate pairs points at them: it goes first (Mbed TLS
      * has no call to take a pair back) */
@@ -45,9 +42,19 @@ static void free_own(esp_tls_mbedtls_t *p)
     mbedtls_x509_crt_free(&p->own->cert);
     mbedtls_pk_free(&p->own->key);
 #endif
+}
+#endif
+
+static void free_own(esp_tls_mbedtls_t *p)
+{
+#if CONFIG_MBEDTLS_DYNAMIC_FREE_CONFIG_DATA
 #if defined(MBEDTLS_SSL_RENEGOTIATION)
+    /* a new handshake would need what is released here (and the CA, with FREE_CA_CERT) */
     mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 #endif
+    if (p->own != NULL) {
+        drop_own(p);
+    }
 #else
     (void)p;
 #endif
