@@ -3,7 +3,7 @@
  * (esp_tls_get_mem_stats(): every allocation of esp-tls and Mbed TLS).
  *
  *   mem_client --port P (--ca FILE | --bundle FILE) [--cert FILE --key FILE]
- *              [--tls12|--tls13] [--size N] [--cycles N]
+ *              [--tls12|--tls13] [--size N] [--cycles N] [--max-record N]
  *
  * Connects to 127.0.0.1:P ("localhost"), sends "GET\n" and reads N bytes (default 16384; the
  * bench server sends them as one record). Prints, in bytes above the heap in use before the
@@ -25,6 +25,7 @@ typedef struct {
     int version;
     size_t size;
     long cycles;
+    unsigned max_record; /* --max-record: esp_tls_cfg_t.peer_record_size */
     char *ca, *bundle, *cert, *key;
     size_t ca_len, bundle_len, cert_len, key_len;
 } opts_t;
@@ -75,6 +76,8 @@ static void parse(int argc, char **argv, opts_t *o)
             o->port = atoi(v);
         } else if (!strcmp(a, "--size")) {
             o->size = (size_t)atol(v);
+        } else if (!strcmp(a, "--max-record")) {
+            o->max_record = (unsigned)atoi(v);
         } else if (!strcmp(a, "--cycles")) {
             o->cycles = atol(v);
         } else if (!strcmp(a, "--ca")) {
@@ -98,6 +101,7 @@ static void fill_cfg(const opts_t *o, esp_tls_cfg_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->tls_version = (esp_tls_proto_ver_t)o->version;
     cfg->timeout_ms = 10000;
+    cfg->peer_record_size = (uint16_t)o->max_record;
     if (o->bundle != NULL) {
         cfg->crt_bundle_attach = esp_crt_bundle_attach;
     } else {

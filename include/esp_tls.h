@@ -167,6 +167,11 @@ typedef struct esp_tls_cfg {
 #if CONFIG_MBEDTLS_DYNAMIC_BUFFER
     esp_tls_dyn_buf_strategy_t esp_tls_dyn_buf_strategy; /**< Dynamic buffer strategy */
 #endif
+    /** esp-tls for POSIX: ask the server for records of at most 512, 1024, 2048 or 4096 bytes
+     *  (TLS 1.2 max_fragment_length; not requested in TLS 1.3); 0 takes
+     *  CONFIG_ESP_TLS_PEER_RECORD_SIZE (0 there: no request). Larger records from a server
+     *  that ignores it are still received. */
+    uint16_t peer_record_size;
 } esp_tls_cfg_t;
 
 #if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS

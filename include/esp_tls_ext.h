@@ -201,6 +201,9 @@ typedef struct {
     char alpn[32];        /**< "" if none */
     char group[24];       /**< key exchange group, "" if unknown */
     bool resumed;
+    /** Largest record (bytes of data) the peer may send: the negotiated max_fragment_length
+     *  (esp_tls_cfg_t.peer_record_size), else MBEDTLS_SSL_IN_CONTENT_LEN */
+    size_t peer_record_limit;
 } esp_tls_conn_info_t;
 
 /** @brief Fill @p info for a connection whose handshake is done. */

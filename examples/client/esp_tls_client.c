@@ -142,7 +142,7 @@ static void usage(void)
             "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT "
             "[--corrupt-ticket]]\n"
             "  [--psk HEXKEY:IDENTITY] [--send-hex HEX] [--expect-hex HEX]\n"
-            "  [--bundle FILE | --bundle-default]\n");
+            "  [--bundle FILE | --bundle-default] [--max-record 512|1024|2048|4096]\n");
     exit(2);
 }
 
@@ -180,6 +180,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"expect-hex", 1, 0, 'E' + 256},
         {"bundle", 1, 0, 'B'},
         {"bundle-default", 0, 0, 'U'},
+        {"max-record", 1, 0, 'M' + 256},
         {0, 0, 0, 0},
     };
     const char *ca = NULL, *cert = NULL, *key = NULL;
@@ -224,6 +225,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'r': o->resume_expect = optarg; break;
         case 'K' + 256: set_psk(o, optarg); break;
         case 'X' + 256: o->corrupt_ticket = true; break;
+        case 'M' + 256: o->cfg.peer_record_size = (uint16_t)strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;
             o->cfg.non_block = true;
@@ -290,6 +292,10 @@ static void print_session(esp_tls_t *tls)
     printf("session_resumed=%d\n", esp_tls_session_resumed(tls));
     printf("version=%s\nciphersuite=%s\nalpn=%s\n", mbedtls_ssl_get_version(ssl),
            mbedtls_ssl_get_ciphersuite(ssl), alpn ? alpn : "none");
+    esp_tls_conn_info_t info;
+    if (esp_tls_get_conn_info(tls, &info) == ESP_OK) {
+        printf("peer_record_limit=%zu\n", info.peer_record_limit);
+    }
     const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(ssl);
     for (int depth = 0; peer; peer = peer->next, depth++) {
         char name[256];

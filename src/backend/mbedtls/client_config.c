@@ -77,6 +77,36 @@ static const uint16_t s_sig_algs_no_pss[] = {
     MBEDTLS_TLS1_3_SIG_NONE,
 };
 
+/* esp_tls_cfg_t.peer_record_size / CONFIG_ESP_TLS_PEER_RECORD_SIZE: the TLS 1.2
+ * max_fragment_length request (RFC 6066 §4 codes 1-4 for 512..4096 bytes). */
+static esp_err_t request_record_size(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
+{
+    unsigned size = cfg->peer_record_size ? cfg->peer_record_size : CONFIG_ESP_TLS_PEER_RECORD_SIZE;
+    if (size == 0) {
+        return ESP_OK;
+    }
+    unsigned char code = 0;
+    for (unsigned c = MBEDTLS_SSL_MAX_FRAG_LEN_512; c <= MBEDTLS_SSL_MAX_FRAG_LEN_4096; c++) {
+        if (size == 256u << c) {
+            code = (unsigned char)c;
+        }
+    }
+    ESP_ENSURE_LOG(code != 0, ESP_ERR_INVALID_ARG,
+                   "peer_record_size %u: use 512, 1024, 2048 or 4096 (or 0 for no request)", size);
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    int ret = mbedtls_ssl_conf_max_frag_len(&esp_tls_mbedtls(tls)->conf, code);
+    if (ret != 0) {
+        return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_max_frag_len", ret, ESP_ERR_INVALID_ARG,
+                                    "larger than CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN");
+    }
+    return ESP_OK;
+#else
+    (void)tls;
+    ESP_LOGE(TAG, "peer_record_size needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH in Mbed TLS");
+    return ESP_ERR_NOT_SUPPORTED;
+#endif
+}
+
 esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t hostlen,
                                         const esp_tls_cfg_t *cfg)
 {
@@ -94,6 +124,7 @@ esp_err_t esp_tls_mbedtls_client_config(esp_tls_t *tls, const char *host, size_t
         mbedtls_ssl_conf_ciphersuites(&p->conf, cfg->ciphersuites_list);
     }
     esp_tls_mbedtls_tickets_conf(tls);
+    ESP_GUARD(request_record_size(tls, cfg));
 #if CONFIG_MBEDTLS_DYNAMIC_BUFFER
     esp_tls_mbedtls_dynbuf_strategy(tls, cfg);
 #endif

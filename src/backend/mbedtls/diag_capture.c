@@ -144,21 +144,37 @@ static unsigned be16(const unsigned char *b)
     return ((unsigned)b[0] << 8) | b[1];
 }
 
-/* TLS 1.3 ServerHello (or HelloRetryRequest): the group of its key_share extension. */
-static int server_hello_group(const unsigned char *m, size_t len)
+/* A ServerHello (or HelloRetryRequest): the data of its extension @p type, or NULL. */
+static const unsigned char *server_hello_ext(const unsigned char *m, size_t len, unsigned type,
+                                             size_t *dlen)
 {
     size_t off = 4 + 2 + 32; /* header, legacy_version, random */
     if (len < off + 1 || len < off + 1 + m[off] + 2 + 1 + 2) {
-        return -1;
+        return NULL;
     }
     off += 1 + m[off] + 2 + 1; /* session id, cipher suite, compression */
     size_t end = off + 2 + be16(m + off);
     for (off += 2; end <= len && off + 4 <= end; off += 4 + be16(m + off + 2)) {
-        if (be16(m + off) == 51 && off + 6 <= end) { /* key_share */
-            return (int)be16(m + off + 4);
+        if (be16(m + off) == type && off + 4 + be16(m + off + 2) <= end) {
+            *dlen = be16(m + off + 2);
+            return m + off + 4;
         }
     }
-    return -1;
+    return NULL;
+}
+
+/* TLS 1.3 ServerHello: the group of its key_share extension (51); also notes the server's
+ * answer to a max_fragment_length request (extension 1, TLS 1.2), which Mbed TLS checks but
+ * does not keep. */
+static int server_hello_params(esp_tls_mbedtls_t *p, const unsigned char *m, size_t len)
+{
+    size_t n = 0;
+    const unsigned char *mfl = server_hello_ext(m, len, 1, &n);
+    if (mfl != NULL && n == 1) {
+        p->peer_mfl = mfl[0];
+    }
+    const unsigned char *ks = server_hello_ext(m, len, 51, &n);
+    return ks != NULL && n >= 2 ? (int)be16(ks) : -1;
 }
 
 /* The key exchange group, read from the message just processed (TLS 1.3 ServerHello or
@@ -172,7 +188,7 @@ static void note_group(esp_tls_mbedtls_t *p, int state)
         return;
     }
     if (state == MBEDTLS_SSL_SERVER_HELLO && m[0] == 2) {
-        id = server_hello_group(m, len);
+        id = server_hello_params(p, m, len);
     } else if (state == MBEDTLS_SSL_SERVER_KEY_EXCHANGE && m[0] == 12 && m[4] == 3) {
         id = (int)be16(m + 5); /* ECParameters: named_curve */
     }
@@ -224,5 +240,9 @@ esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
     snprintf(info->alpn, sizeof(info->alpn), "%s", alpn ? alpn : "");
     snprintf(info->group, sizeof(info->group), "%s", esp_tls_mbedtls(tls)->group);
     info->resumed = esp_tls_session_resumed(tls);
+    /* the max_fragment_length the server accepted (TLS 1.2, read from its ServerHello);
+     * mbedtls_ssl_get_max_in_record_payload() gives the client's own configured value */
+    unsigned code = esp_tls_mbedtls(tls)->peer_mfl;
+    info->peer_record_limit = code >= 1 && code <= 4 ? 256u << code : MBEDTLS_SSL_IN_CONTENT_LEN;
     return ESP_OK;
 }

@@ -166,7 +166,9 @@ static int fit_record(mbedtls_ssl_context *ssl)
 {
     size_t hdr_at = (size_t)(ssl->R(in_hdr) - ssl->R(in_buf));
     size_t rec = ((size_t)ssl->R(in_hdr)[3] << 8) | ssl->R(in_hdr)[4];
-    size_t need = hdr_at + HDR_LEN + rec;
+    /* and room for the next header: Mbed TLS checks that it fits before it reads it, and a
+     * handshake message split across records stays in the buffer while the next one comes */
+    size_t need = hdr_at + HDR_LEN + rec + HDR_LEN;
     if (need > FULL_IN) {
         need = FULL_IN; /* Mbed TLS rejects the record, as it would without this module */
     }

@@ -33,6 +33,7 @@ typedef struct {
     int certs_seen;                /* peer certificates verified in this handshake (0: resumed) */
     uint32_t chain_flags;          /* verify flags of the whole chain so far (diagnostics) */
     char group[24];                /* key exchange group, when known (diagnostics) */
+    unsigned char peer_mfl;        /* max_fragment_length code in the ServerHello, 0 if none */
     bool dbg_redacting;            /* Mbed TLS debug output is inside a key dump (debug.c) */
     /* a verify callback installed by crt_bundle_attach, called by ours first */
     int (*inner_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
