@@ -52,9 +52,9 @@ conformance: all
 	cmake --build $(RELEASE) --target conformance
 
 bench: all
-	sh bench/run.sh $(RELEASE)
-	sh bench/bundle_mem.sh $(RELEASE)
 	$(MAKE) PRESET=lean all
+	sh bench/run.sh $(RELEASE) $(BUILD)/lean
+	sh bench/bundle_mem.sh $(RELEASE)
 	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
 
 menuconfig: bootstrap

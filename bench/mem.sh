@@ -128,6 +128,13 @@ for v in tls13 tls12; do
     done
 done
 echo
+# esp_tls_cfg_t.peer_record_size: the server (Python ssl = OpenSSL) honours TLS 1.2's
+# max_fragment_length, so the 16 KB response comes in 1 KB records
+for b in "$build" "$lean"; do
+    out=$("$b/bench/mem_client" --port $((30000 + $$ % 1500)) --tls12 --ca "$certs/ca-ec.crt" \
+        --max-record 1024 2>/dev/null || true)
+    echo "tls12 P256 ca, peer_record_size=1024, $(basename "$b"): hs/idle/rx/peak $(kv "$out" hs_peak)/$(kv "$out" idle)/$(kv "$out" rx_peak)/$(kv "$out" peak)"
+done
 for b in "$build" "$lean"; do
     pw=$(kv "$("$b/bench/mem_client" --port 1 --ca "$certs/ca-ec.crt" 2>/dev/null)" process_wide)
     echo "process-wide, once per process, $(basename "$b"): $pw bytes (esp_tls_global_init(): PSA Crypto's key store and RNG)"
