@@ -29,7 +29,7 @@ certs=$build/bench-bundle-certs
 sh "$here/../tests/certs/gen-bundle.sh" "$certs"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/esp-tls-bundle-mem.XXXXXX")
 srv=""
-trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap '[ -z "$srv" ] || kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
 if [ -d /usr/share/ca-certificates/mozilla ]; then
     roots=/usr/share/ca-certificates/mozilla
