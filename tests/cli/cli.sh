@@ -281,6 +281,24 @@ c_client_json() {
     expect_json 'd["stats"]["heap_peak"] > 0 and d["stats"]["handshake_ms"] >= 0 and d["response"].startswith("HTTP/1.0 200")'
     [ "$(wc -l <"$T/out")" -eq 1 ] || bad "one JSON line on stdout"
 }
+c_client_max_record() {
+    peer ossl server-ec -tls1_2
+    run "$E" client --ca "$D/ca-ec.crt" --max-record 1024 --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err '^records in: +up to 1024 bytes \(asked for 1024\)$'
+    expect_out 'HTTP/1.0 200'
+    server_stop
+    peer ossl server-ec -tls1_2
+    run "$E" client --json --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_json 'd["peer_record_limit"] == 16384 and d["response"].startswith("HTTP/1.0 200")'
+    server_stop
+    peer ossl server-ec -tls1_2
+    run "$E" client --json --ca "$D/ca-ec.crt" --max-record 512 --request "$REQ" "127.0.0.1:$PORT"
+    expect_json 'd["peer_record_limit"] == 512 and d["response"].startswith("HTTP/1.0 200")'
+    run "$E" client --max-record 1000 127.0.0.1:1
+    expect_exit 2
+    expect_err '512, 1024, 2048 or 4096'
+}
 c_client_name_mismatch() {
     peer ossl noip-rsa
     run "$E" client --ca "$D/ca-rsa.crt" --request "$REQ" "127.0.0.1:$PORT"
@@ -652,6 +670,7 @@ c_demo() {
 CASES="help usage_errors insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
+client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls

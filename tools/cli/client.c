@@ -27,6 +27,8 @@ static const char s_help[] =
     "  --skip-cn            do not check the server's name (sends no SNI)\n"
     "  --nonblock           connect with esp_tls_conn_new_async() and poll()\n"
     "  --timeout MS         connect deadline and I/O timeout (default 10000)\n"
+    "  --max-record N       ask for records of at most N = 512|1024|2048|4096 bytes\n"
+    "                       (TLS 1.2 max_fragment_length; esp_tls_cfg_t.peer_record_size)\n"
     "Output:\n"
     "  --show-chain [--pem] the certificates the server sent (with their PEM)\n"
     "  --stats              handshake time, peak and idle heap of the library\n"
@@ -54,6 +56,7 @@ enum {
     OPT_SKIP_CN,
     OPT_NONBLOCK,
     OPT_TIMEOUT,
+    OPT_MAX_RECORD,
     OPT_SHOW_CHAIN,
     OPT_PEM,
     OPT_DEBUG,
@@ -81,6 +84,7 @@ static const struct option s_opts[] = {
     {"skip-cn", 0, 0, OPT_SKIP_CN},
     {"nonblock", 0, 0, OPT_NONBLOCK},
     {"timeout", 1, 0, OPT_TIMEOUT},
+    {"max-record", 1, 0, OPT_MAX_RECORD},
     {"show-chain", 0, 0, OPT_SHOW_CHAIN},
     {"pem", 0, 0, OPT_PEM},
     {"debug", 1, 0, OPT_DEBUG},
@@ -151,6 +155,17 @@ static int opt_number(const char *name, const char *arg, long min, long max, int
     return CLI_OK;
 }
 
+static int opt_max_record(client_opts_t *o, const char *arg)
+{
+    int n = 0;
+    int rc = opt_number("--max-record", arg, 512, 4096, &n);
+    if (rc == CLI_OK && (n & (n - 1)) != 0) {
+        rc = cli_usage_error("client", "--max-record: 512, 1024, 2048 or 4096");
+    }
+    o->cfg.peer_record_size = (uint16_t)n;
+    return rc;
+}
+
 static int opt_keylog(client_opts_t *o, const char *path)
 {
     esp_err_t rc = esp_tls_set_keylog_file(path);
@@ -186,6 +201,7 @@ static int opt_tls(client_opts_t *o, int c, char *arg)
     case OPT_SKIP_CN: o->cfg.skip_common_name = true; return CLI_OK;
     case OPT_NONBLOCK: o->nonblock = o->cfg.non_block = true; return CLI_OK;
     case OPT_TIMEOUT: return opt_number("--timeout", arg, 1, 3600000, &o->cfg.timeout_ms);
+    case OPT_MAX_RECORD: return opt_max_record(o, arg);
     default: return -1;
     }
 }

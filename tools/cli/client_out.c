@@ -93,6 +93,10 @@ void client_report(const client_opts_t *o, const client_result_t *r)
         fprintf(stderr, "group:       %s\n", r->info.group);
     }
     fprintf(stderr, "alpn:        %s\n", r->info.alpn[0] != '\0' ? r->info.alpn : "(none)");
+    if (o->cfg.peer_record_size != 0) {
+        fprintf(stderr, "records in:  up to %zu bytes (asked for %u)\n", r->info.peer_record_limit,
+                (unsigned)o->cfg.peer_record_size);
+    }
     fprintf(stderr, "server:      %s\n", trust_name(o));
     print_chain(o, r);
     print_stats(o, r);
@@ -113,6 +117,11 @@ static void json_session(cli_json_t *j, const client_result_t *r)
     cli_json_str(j, "ciphersuite", r->rc == 1 ? r->info.ciphersuite : NULL);
     cli_json_str(j, "alpn", r->rc == 1 && r->info.alpn[0] ? r->info.alpn : NULL);
     cli_json_str(j, "group", r->rc == 1 && r->info.group[0] ? r->info.group : NULL);
+    if (r->rc == 1) {
+        cli_json_int(j, "peer_record_limit", (long long)r->info.peer_record_limit);
+    } else {
+        cli_json_null(j, "peer_record_limit");
+    }
     cli_json_object(j, "stats");
     cli_json_int(j, "handshake_ms", r->handshake_ms);
     cli_json_int(j, "heap_peak", (long long)r->mem.peak_bytes);
