@@ -2,6 +2,7 @@
  * mem_stress: the library's memory under stress, against openssl s_server -www.
  *
  *   mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) [--tls12|--tls13]
+ *              [--mutual]
  *
  * --fail-every: counts the allocations K of one full connection (handshake, request,
  *   response, close), then for n = 1..K runs the same connection with the n-th allocation
@@ -11,10 +12,13 @@
  * --cycles N: N connect/exchange/close cycles; the heap in use must end where it started.
  * --record-sizes: against tests/interop/record_sizes.py instead, which sends one record of
  *   every size from 1 to 16384; the content is checked and the heap must end where it started.
+ * --mutual: the server asks for a client certificate and the client sends one (the own
+ *   certificate and key are loaded, and released after the handshake in lean builds).
  * Prints one summary line; exit status 0 when everything held. MEM_STRESS_ONLY=n starts the
  * --fail-every loop at n (to look at one case under Valgrind).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,9 @@
 #include "psa/crypto.h"
 
 static char s_ca[8192];
+static char s_cert[8192]; /* --mutual: client certificate and key (PEM) */
+static char s_key[8192];
+static bool s_mutual;
 static int s_port;
 static esp_tls_proto_ver_t s_ver = ESP_TLS_VER_ANY;
 static long s_known_leaks; /* leaks inside Mbed TLS itself, see tests/interop/CMakeLists.txt */
@@ -49,10 +56,17 @@ static pid_t start_server(const char *dir)
     snprintf(key, sizeof(key), "%s/server-ec.key", dir);
     s_port = 20000 + (int)(getpid() % 10000);
     snprintf(accept, sizeof(accept), "127.0.0.1:%d", s_port);
+    char ca[512];
+    snprintf(ca, sizeof(ca), "%s/ca-ec.crt", dir);
     pid_t pid = fork();
     if (pid == 0) {
-        execlp("openssl", "openssl", "s_server", "-accept", accept, "-cert", cert, "-key", key,
-               "-www", "-quiet", (char *)NULL);
+        if (s_mutual) {
+            execlp("openssl", "openssl", "s_server", "-accept", accept, "-cert", cert, "-key", key,
+                   "-Verify", "1", "-CAfile", ca, "-www", "-quiet", (char *)NULL);
+        } else {
+            execlp("openssl", "openssl", "s_server", "-accept", accept, "-cert", cert, "-key", key,
+                   "-www", "-quiet", (char *)NULL);
+        }
         _exit(127);
     }
     usleep(500 * 1000);
@@ -66,6 +80,12 @@ static int one_connection(void)
                          .cacert_bytes = (unsigned)strlen(s_ca) + 1,
                          .tls_version = s_ver,
                          .timeout_ms = 5000};
+    if (s_mutual) {
+        cfg.clientcert_buf = (const unsigned char *)s_cert;
+        cfg.clientcert_bytes = (unsigned)strlen(s_cert) + 1;
+        cfg.clientkey_buf = (const unsigned char *)s_key;
+        cfg.clientkey_bytes = (unsigned)strlen(s_key) + 1;
+    }
     esp_tls_t *tls = esp_tls_init();
     if (tls == NULL) {
         return 0;
@@ -204,6 +224,24 @@ static int record_sizes(const char *dir)
     return rc;
 }
 
+/* DIR/NAME into @p buf (sizeof s_ca bytes), NUL-terminated */
+static bool read_pem(const char *dir, const char *name, char *buf)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof(s_ca) - 1, f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    if (n == 0) {
+        perror(path);
+        return false;
+    }
+    buf[n] = '\0';
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3 || psa_crypto_init() != PSA_SUCCESS) {
@@ -216,14 +254,14 @@ int main(int argc, char **argv)
                 : !strcmp(argv[i], "--tls13") ? ESP_TLS_VER_TLS_1_3
                                               : s_ver;
     }
-    char path[512];
-    snprintf(path, sizeof(path), "%s/ca-ec.crt", argv[1]);
-    FILE *f = fopen(path, "r");
-    if (f == NULL || fread(s_ca, 1, sizeof(s_ca) - 1, f) == 0) {
-        perror(path);
+    for (int i = 1; i < argc; i++) {
+        s_mutual = s_mutual || !strcmp(argv[i], "--mutual");
+    }
+    if (!read_pem(argv[1], "ca-ec.crt", s_ca) ||
+        (s_mutual && (!read_pem(argv[1], "client-ec.crt", s_cert) ||
+                      !read_pem(argv[1], "client-ec.key", s_key)))) {
         return 2;
     }
-    fclose(f);
     esp_log_level_set("*", ESP_LOG_NONE);
     s_known_leaks = getenv("MEM_STRESS_KNOWN_LEAKS") ? atol(getenv("MEM_STRESS_KNOWN_LEAKS")) : 0;
     if (!strcmp(argv[2], "--record-sizes")) {
