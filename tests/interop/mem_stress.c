@@ -12,8 +12,9 @@
  * --cycles N: N connect/exchange/close cycles; the heap in use must end where it started.
  * --record-sizes: against tests/interop/record_sizes.py instead, which sends one record of
  *   every size from 1 to 16384; the content is checked and the heap must end where it started.
- * --mutual: the server asks for a client certificate and the client sends one (the own
- *   certificate and key are loaded, and released after the handshake in lean builds).
+ * --mutual: the server asks for a client certificate and the client sends its RSA one (the
+ *   own certificate and key are loaded, the key moved into PSA in builds with
+ *   CONFIG_MBEDTLS_USE_PSA_CRYPTO, and all released after the handshake in lean builds).
  * Prints one summary line; exit status 0 when everything held. MEM_STRESS_ONLY=n starts the
  * --fail-every loop at n (to look at one case under Valgrind).
  */
@@ -57,7 +58,7 @@ static pid_t start_server(const char *dir)
     s_port = 20000 + (int)(getpid() % 10000);
     snprintf(accept, sizeof(accept), "127.0.0.1:%d", s_port);
     char ca[512];
-    snprintf(ca, sizeof(ca), "%s/ca-ec.crt", dir);
+    snprintf(ca, sizeof(ca), "%s/ca-rsa.crt", dir); /* issuer of the client's certificate */
     pid_t pid = fork();
     if (pid == 0) {
         if (s_mutual) {
@@ -258,8 +259,8 @@ int main(int argc, char **argv)
         s_mutual = s_mutual || !strcmp(argv[i], "--mutual");
     }
     if (!read_pem(argv[1], "ca-ec.crt", s_ca) ||
-        (s_mutual && (!read_pem(argv[1], "client-ec.crt", s_cert) ||
-                      !read_pem(argv[1], "client-ec.key", s_key)))) {
+        (s_mutual && (!read_pem(argv[1], "client-rsa.crt", s_cert) ||
+                      !read_pem(argv[1], "client-rsa.key", s_key)))) {
         return 2;
     }
     esp_log_level_set("*", ESP_LOG_NONE);

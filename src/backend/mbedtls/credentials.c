@@ -11,6 +11,7 @@
 #include "mbedtls/platform.h"
 #include "mbedtls_backend.h"
 #include "policy.h"
+#include "psa/crypto.h"
 
 static const char *TAG = "esp-tls-mbedtls";
 
@@ -103,6 +104,7 @@ void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p)
     if (p->own != NULL) {
         mbedtls_x509_crt_free(&p->own->cert);
         mbedtls_pk_free(&p->own->key);
+        (void)psa_destroy_key(p->own->psa_key); /* a no-op for 0 */
         mbedtls_free(p->own);
         p->own = NULL;
     }
@@ -148,6 +150,46 @@ static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char 
     return ESP_OK;
 }
 
+/*
+ * A client's RSA key goes into PSA once. Left as parsed, Mbed TLS exports it to DER (a 5.7 KB
+ * buffer) and imports it into PSA again for every TLS 1.3 signature
+ * (mbedtls_pk_psa_rsa_sign_ext). PKCS#1 v1.5 is the key's first algorithm (TLS 1.2 signs with
+ * that one), RSA-PSS its second (TLS 1.3 asks for PSS explicitly). Server keys stay as parsed:
+ * TLS 1.2 RSA key exchange also decrypts with them.
+ */
+static int rsa_key_into_psa(esp_tls_mbedtls_own_t *own)
+{
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    if (mbedtls_pk_get_type(&own->key) != MBEDTLS_PK_RSA) {
+        return 0;
+    }
+    psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
+    int ret = mbedtls_pk_get_psa_attributes(&own->key, PSA_KEY_USAGE_SIGN_HASH, &attr);
+    psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_SIGN_HASH);
+    psa_set_key_algorithm(&attr, PSA_ALG_RSA_PKCS1V15_SIGN(PSA_ALG_ANY_HASH));
+    psa_set_key_enrollment_algorithm(&attr, PSA_ALG_RSA_PSS(PSA_ALG_ANY_HASH));
+    mbedtls_svc_key_id_t id = MBEDTLS_SVC_KEY_ID_INIT;
+    if (ret == 0) {
+        ret = mbedtls_pk_import_into_psa(&own->key, &attr, &id);
+    }
+    psa_reset_key_attributes(&attr);
+    if (ret != 0) {
+        return ret;
+    }
+    mbedtls_pk_free(&own->key);
+    ret = mbedtls_pk_setup_opaque(&own->key, id);
+    if (ret != 0) {
+        (void)psa_destroy_key(id);
+        return ret;
+    }
+    own->psa_key = id;
+    return 0;
+#else
+    (void)own;
+    return 0;
+#endif
+}
+
 esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
                                     size_t cert_len, const unsigned char *key, size_t key_len,
                                     const unsigned char *pwd, size_t pwd_len)
@@ -172,6 +214,11 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsig
                  who, who, (unsigned)-ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+    }
+    ret = tls->role == ESP_TLS_CLIENT ? rsa_key_into_psa(p->own) : 0;
+    if (ret != 0) {
+        return esp_tls_mbedtls_fail(tls, "mbedtls_pk_import_into_psa", ret,
+                                    ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
     }
     ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own->cert, &p->own->key);
     if (ret != 0) {

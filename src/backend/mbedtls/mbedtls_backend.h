@@ -17,6 +17,8 @@ typedef struct esp_tls_ca_store esp_tls_ca_store_t;
 typedef struct {
     mbedtls_x509_crt cert;
     mbedtls_pk_context key;
+    /* a client's RSA key lives in PSA (key is then its opaque wrapper); 0 otherwise */
+    mbedtls_svc_key_id_t psa_key;
 } esp_tls_mbedtls_own_t;
 
 typedef struct {
