@@ -30,7 +30,8 @@ roots=/etc/ssl/certs/ca-certificates.crt
 "$build/esp_crt_bundle_gen" -q -o "$tmp/bundle" "$roots" --add "$certs/ca-ec.crt" --add "$certs/ca-rsa.crt"
 cat "$roots" "$certs/ca-ec.crt" "$certs/ca-rsa.crt" >"$tmp/all.pem"
 
-port=$((30000 + $$ % 1500))
+port0=$((30000 + $$ % 1500)) # the first server: P-256, CA verification
+port=$port0
 start() { # PORT ALG [mutual]
     if [ "${3:-}" = mutual ]; then set -- "$1" "$2" --client-ca "$certs/ca-$2.crt"; else set -- "$1" "$2"; fi
     p=$1 alg=$2
@@ -109,7 +110,7 @@ echo
 printf '| %-5s | %-3s | %-6s | %-27s | %-27s | %8s | %8s |\n' ver srv verify "default: hs/idle/rx/peak" "lean: hs/idle/rx/peak" "stock" "openssl"
 echo "|-------|-----|--------|-----------------------------|-----------------------------|----------|----------|"
 for v in tls13 tls12; do
-    base=$((30000 + $$ % 1500))
+    base=$port0
     for alg in ec rsa; do
         for how in ca bundle mutual; do
             p=$base
@@ -131,7 +132,7 @@ echo
 # esp_tls_cfg_t.peer_record_size: the server (Python ssl = OpenSSL) honours TLS 1.2's
 # max_fragment_length, so the 16 KB response comes in 1 KB records
 for b in "$build" "$lean"; do
-    out=$("$b/bench/mem_client" --port $((30000 + $$ % 1500)) --tls12 --ca "$certs/ca-ec.crt" \
+    out=$("$b/bench/mem_client" --port $port0 --tls12 --ca "$certs/ca-ec.crt" \
         --max-record 1024 2>/dev/null || true)
     echo "tls12 P256 ca, peer_record_size=1024, $(basename "$b"): hs/idle/rx/peak $(kv "$out" hs_peak)/$(kv "$out" idle)/$(kv "$out" rx_peak)/$(kv "$out" peak)"
 done

@@ -242,13 +242,13 @@ static int record_sizes(const char *dir)
     return rc;
 }
 
-/* DIR/NAME into @p buf (sizeof s_ca bytes), NUL-terminated */
-static bool read_pem(const char *dir, const char *name, char *buf)
+/* DIR/NAME into @p buf of @p size bytes, NUL-terminated */
+static bool read_pem(const char *dir, const char *name, char *buf, size_t size)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, sizeof(s_ca) - 1, f) : 0;
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
     if (f != NULL) {
         fclose(f);
     }
@@ -275,9 +275,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         s_mutual = s_mutual || !strcmp(argv[i], "--mutual");
     }
-    if (!read_pem(argv[1], "ca-ec.crt", s_ca) ||
-        (s_mutual && (!read_pem(argv[1], "client-rsa.crt", s_cert) ||
-                      !read_pem(argv[1], "client-rsa.key", s_key)))) {
+    if (!read_pem(argv[1], "ca-ec.crt", s_ca, sizeof(s_ca)) ||
+        (s_mutual && (!read_pem(argv[1], "client-rsa.crt", s_cert, sizeof(s_cert)) ||
+                      !read_pem(argv[1], "client-rsa.key", s_key, sizeof(s_key))))) {
         return 2;
     }
     esp_log_level_set("*", ESP_LOG_NONE);

@@ -50,17 +50,20 @@ static void export_ticket(esp_tls_mbedtls_t *p)
     mbedtls_ssl_session_init(&s);
     size_t len = 0;
     unsigned char *buf = NULL;
-    if (mbedtls_ssl_get_session(&p->ssl, &s) == 0 &&
-        mbedtls_ssl_session_save(&s, NULL, 0, &len) == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL &&
+    bool got = mbedtls_ssl_get_session(&p->ssl, &s) == 0;
+    if (got) {
+        p->ticket_new = false; /* Mbed TLS hands each ticket out once */
+    }
+    if (got && mbedtls_ssl_session_save(&s, NULL, 0, &len) == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL &&
         (buf = esp_tls_mem_calloc(1, len)) != NULL &&
         mbedtls_ssl_session_save(&s, buf, len, &len) == 0) {
         esp_tls_mem_free(p->ticket);
         p->ticket = buf;
         p->ticket_len = len;
-        p->ticket_new = false;
     } else {
-        esp_tls_mem_free(buf); /* out of memory: the next call tries again */
-        ESP_LOGW(TAG, "could not export the session ticket the server sent");
+        esp_tls_mem_free(buf);
+        ESP_LOGW(TAG, "could not export the session ticket the server sent: the previous "
+                      "session, if any, is kept");
     }
     mbedtls_ssl_session_free(&s);
 }
