@@ -49,6 +49,25 @@ esp_err_t esp_tls_set_dns_servers(const char *servers);
  */
 bool esp_tls_session_resumed(esp_tls_t *tls);
 
+/** How the peer ended a connection, as seen by esp_tls_conn_read(). */
+typedef enum {
+    ESP_TLS_CLOSE_NONE = 0, /**< No end of the connection seen yet */
+    ESP_TLS_CLOSE_NOTIFY,   /**< A close_notify alert: the peer's data is complete */
+    ESP_TLS_CLOSE_EOF,      /**< A TCP end of file without close_notify: the data may be cut */
+} esp_tls_close_kind_t;
+
+/**
+ * @brief Was the last end of the connection a clean close_notify or a bare TCP FIN?
+ *
+ * esp_tls_conn_read() returns 0 for both, as ESP-IDF does (with
+ * CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY a bare FIN is an error, MBEDTLS_ERR_SSL_CONN_EOF, instead).
+ * An application that reads "until the server closes" asks this after the 0 to know whether
+ * the reply can have been truncated by an attacker (RFC 8446 s6.1). Plain TCP: ESP_TLS_CLOSE_EOF
+ * after recv() returned 0.
+ * @return the kind; ESP_TLS_CLOSE_NONE for NULL or while the connection is open
+ */
+esp_tls_close_kind_t esp_tls_get_close_kind(esp_tls_t *tls);
+
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. The counters are atomic:
  * they may be read, and the peak reset, from any thread while connections run. */
 typedef struct {

@@ -345,7 +345,8 @@ static int exchange(client_opts_t *o, esp_tls_t *tls)
         }
         ssize_t n = read_some(tls, buf + used, sizeof(buf) - 1 - used);
         if (n <= 0) {
-            printf("read_result=%zd\n", n);
+            static const char *const kinds[] = {"none", "notify", "eof"};
+            printf("read_result=%zd\nclose_kind=%s\n", n, kinds[esp_tls_get_close_kind(tls)]);
             break;
         }
         used += (size_t)n;

@@ -108,6 +108,7 @@ static int restart(esp_tls_t *tls)
     tls->sockfd = -1;
     tls->retried = true;
     tls->peer_eof = false;
+    tls->close_kind = ESP_TLS_CLOSE_NONE;
     memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
     tls->conn_state = ESP_TLS_INIT;
     tls->wait = ESP_TLS_WAIT_NONE;
@@ -197,12 +198,10 @@ int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp
         }
         int left = esp_tls_ms_left(deadline);
         if (left == 0) {
-            esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
-                            ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
+            /* -1 as ESP-IDF v5.5 documents; 0 is the async "in progress" value only. */
             ESP_LOGE(TAG, "Failed to open new connection in specified timeout (%d ms)",
                      esp_tls_effective_timeout(cfg));
-            tls->deadline_ms = 0;
-            return 0;
+            return fail(tls, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
         }
         /* Sleep in poll() on what the connection waits for: never a busy loop. */
         int fd, wait_ms;
@@ -326,9 +325,18 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
         return -1;
     }
     if (!tls->is_tls) {
-        return recv(tls->sockfd, data, datalen, 0);
+        ssize_t n = recv(tls->sockfd, data, datalen, 0);
+        if (n == 0 && datalen > 0) {
+            tls->close_kind = ESP_TLS_CLOSE_EOF;
+        }
+        return n;
     }
     return tls->ops->read(tls, data, datalen);
+}
+
+esp_tls_close_kind_t esp_tls_get_close_kind(esp_tls_t *tls)
+{
+    return tls ? tls->close_kind : ESP_TLS_CLOSE_NONE;
 }
 
 int esp_tls_conn_destroy(esp_tls_t *tls)

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 #include "guard.h"
 
 /** Tracker storage: the public slots followed by the hidden errno slot (ESP-IDF layout). */
@@ -54,6 +55,7 @@ struct esp_tls {
     bool retry_requested;         /* the backend asks for one more attempt on a new connection */
     bool retried;                 /* that attempt is under way (the backend adapts its config) */
     bool peer_eof;                /* the socket read end of file (core/bio.c) */
+    esp_tls_close_kind_t close_kind; /* how the peer ended it, once read saw it */
     int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
     esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */

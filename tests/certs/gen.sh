@@ -18,6 +18,9 @@
 #   other-ca.crt/.key         an untrusted root "esp-tls Test Other Root"
 #   other-server.crt/.key     localhost server cert signed by the other root
 #   other-client.crt/.key     client cert signed by the other root
+# and, EC:
+#   selfsigned-v1.crt/.key    an X.509 v1 self-signed certificate (no extensions, so no SAN),
+#                             CN=localhost: what ESP-IDF's https_request example pins
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -28,7 +31,7 @@ OUT=$1
 PASS=esp-tls-pass
 # Certificates that must be currently valid (checked for idempotency).
 VALID="ca-rsa ca-ec server-rsa server-ec client-rsa client-ec noip-rsa wrong-rsa other-ca
-other-server other-client"
+other-server other-client selfsigned-v1"
 
 up_to_date() {
     [ -f "$OUT/.done" ] || return 1
@@ -147,6 +150,17 @@ EOF
     rm -rf "$d"
 }
 
+# newv1 NAME CN: a self-signed X.509 v1 certificate (`x509 -req` without extensions gives v1).
+newv1() {
+    newkey ec "$OUT/$1.key"
+    run openssl req -new -key "$OUT/$1.key" -out "$OUT/$1.csr" -subj "/O=esp-tls tests/CN=$2"
+    run openssl x509 -req -in "$OUT/$1.csr" -signkey "$OUT/$1.key" -days 3650 -sha256 \
+        -out "$OUT/$1.crt"
+    rm -f "$OUT/$1.csr"
+    openssl x509 -in "$OUT/$1.crt" -noout -text | grep -q "Version: 1 (0x0)" ||
+        fail "$1.crt is not an X.509 v1 certificate"
+}
+
 # encrypt IN OUT [-traditional]: AES-256 encryption of a key with $PASS. With a wrong
 # password the decrypted padding is invalid except by chance (about 1 in 256), and then a
 # parser reports a format error instead of a password mismatch. So that the "wrong password"
@@ -186,6 +200,7 @@ newleaf rsa wrong-rsa ca-rsa server wrong.example "DNS:wrong.example"
 newroot rsa other-ca "esp-tls Test Other Root"
 newleaf rsa other-server other-ca server localhost "$SAN_LOCAL"
 newleaf rsa other-client other-ca client esp-tls-client
+newv1 selfsigned-v1 localhost
 
 rm -f "$OUT"/*.srl
 chmod 600 "$OUT"/*.key

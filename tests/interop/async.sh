@@ -46,7 +46,7 @@ async_slow_dns_deadline | peer server-ec --dns-delay-ms 3000 --dns-a 127.0.0.1 \
   | result=-1 exit=1 last_error=0x8006 async_max_call_ms<=500 minms=900 maxms=2900
 sync_slow_dns_deadline | peer server-ec --dns-delay-ms 3000 --dns-a 127.0.0.1 \
   | --dns 127.0.0.1:$PORT --host slow.test --port $PORT --common-name localhost --ca $D/ca-ec.crt --timeout 1000 \
-  | result=0 exit=1 last_error=0x8006 minms=900 maxms=2900
+  | result=-1 exit=1 last_error=0x8006 minms=900 maxms=2900
 # two records, the first (::1, nothing listens there) refuses: the second is used
 async_first_record_refuses | peer server-ec --dns-delay-ms 0 --dns-aaaa ::1 --dns-a 127.0.0.1 \
   | --dns 127.0.0.1:$PORT --host two.test --port $PORT --common-name localhost --ca $D/ca-ec.crt --async --send "$GET" --expect "HTTP/1.0 200" \

@@ -90,11 +90,11 @@ unresolvable         | none               | --host no-such-host.invalid --port $
 unresolvable_url     | none               | --url https://no-such-host.invalid:$PORT/ --ca $D/ca-rsa.crt \
   | result=-1 exit=1 last_error=0x8001
 # a server that accepts and never answers: esp_tls_conn_new_sync() gives up after
-# timeout_ms with 0 and ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT, neither early nor much later
+# timeout_ms with -1 and ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT, neither early nor much later
 silent_timeout       | silent             | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --timeout 1000 \
-  | result=0 exit=1 last_error=0x8006 minms=900 maxms=5000 server~connection%20from
+  | result=-1 exit=1 last_error=0x8006 minms=900 maxms=5000 server~connection%20from
 silent_timeout6      | silent6            | --host ::1 --port $PORT --ca $D/ca-rsa.crt --timeout 1000 --tls13 \
-  | result=0 exit=1 last_error=0x8006 minms=900 maxms=5000 server~connection%20from
+  | result=-1 exit=1 last_error=0x8006 minms=900 maxms=5000 server~connection%20from
 # TLS to a plain TCP service: its answer is not a TLS record
 tls_to_plain_server  | reply              | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --timeout 3000 \
   | result=-1 exit=1 last_error=0x801a tls_code!=0x0 maxms=5000

@@ -73,6 +73,17 @@ der_ca_ec            | ossl server-ec                    | --host 127.0.0.1 --po
   | result=1 exit=0 version=TLSv1.2
 der_ca_other         | ossl server-ec                    | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.der \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x8
+# ESP-IDF's https_request example pins an X.509 v1 self-signed server certificate: given as
+# the CA and presented as the leaf, it is trusted whatever its version; its CN still names it
+pinned_v1_selfsigned | ossl selfsigned-v1               | --host localhost --port $PORT --ca $D/selfsigned-v1.crt --send "$GET" --expect "HTTP/1.0 200" \
+  | result=1 exit=0 expect=found peer_cert[0]~CN=localhost
+pinned_v1_selfsigned_tls12 | ossl selfsigned-v1 -tls1_2 | --host localhost --port $PORT --ca $D/selfsigned-v1.crt --tls12 \
+  | result=1 exit=0 version=TLSv1.2
+pinned_v1_wrong_name | ossl selfsigned-v1               | --host 127.0.0.1 --port $PORT --ca $D/selfsigned-v1.crt \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4
+# pinned, yet not the server's certificate: not trusted
+pinned_v1_other      | ossl server-ec                   | --host localhost --port $PORT --ca $D/selfsigned-v1.crt \
+  | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags&0x08
 
 # --- encrypted client keys (password esp-tls-pass), mutual auth ---
 enc_key_pkcs8_rsa    | ossl server-rsa -Verify 1 -CAfile $D/ca-rsa.crt | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --cert $D/client-rsa.crt --key $D/client-rsa-enc.key --key-pass esp-tls-pass --send "$GET" --expect "HTTP/1.0 200" \

@@ -21,3 +21,15 @@ foreach(kind interop valgrind)
                          TIMEOUT ${timeout}
                          FIXTURES_REQUIRED esp_tls_interop_certs)
 endforeach()
+
+# The end-of-connection cases alone, in the "insecure" test build too, which sets
+# CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY (tests/sdkconfig.insecure): both rules are exercised.
+add_test(NAME interop_hostile_close
+         COMMAND "${ESP_TLS_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/hostile.py"
+                 "$<TARGET_FILE:esp_tls_client>" "$<TARGET_FILE:https_server>"
+                 "${ESP_TLS_INTEROP_CERTS}" "${CMAKE_CURRENT_BINARY_DIR}/hostile-certs"
+                 "c_*close*")
+set_tests_properties(interop_hostile_close PROPERTIES
+                     LABELS "interop;insecure"
+                     TIMEOUT 60
+                     FIXTURES_REQUIRED esp_tls_interop_certs)

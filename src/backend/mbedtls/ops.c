@@ -13,6 +13,12 @@
 
 static const char *TAG = "esp-tls-mbedtls";
 
+#if CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY
+#define REQUIRE_CLOSE_NOTIFY true
+#else
+#define REQUIRE_CLOSE_NOTIFY false
+#endif
+
 /* End an established connection with close_notify, as RFC 8446 §6.1 asks (ESP-IDF just
  * closes the socket). The socket is made non-blocking first: destroy never waits. */
 static void say_goodbye(esp_tls_t *tls, esp_tls_mbedtls_t *p)
@@ -182,30 +188,66 @@ static int mb_handshake(esp_tls_t *tls)
 static const char s_eof_hint[] =
     "the peer closed the connection without close_notify: the data may be truncated";
 
-static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
+/* At most this many post-handshake messages (TLS 1.3 tickets) are taken in by one read call;
+ * a peer that sends more gets WANT_READ back, so that it cannot hold a reader forever. */
+#define MAX_TICKETS_PER_READ 32
+
+/*
+ * mbedtls_ssl_read(), with TLS 1.3 NewSessionTicket messages handled inside: Mbed TLS 3.6
+ * first returns WANT_READ with the ticket held back (mbedtls_ssl_check_pending() is true, the
+ * socket is not needed), then RECEIVED_NEW_SESSION_TICKET once it has parsed it. Neither is
+ * the application's business, on blocking and non-blocking connections alike (docs/COMPAT.md).
+ */
+static int read_app_data(esp_tls_t *tls, unsigned char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret;
-    /* TLS 1.3 tickets arrive after the handshake; they are taken in here. */
-    while ((ret = mbedtls_ssl_read(&p->ssl, (unsigned char *)data, datalen)) ==
-           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-        esp_tls_mbedtls_note_ticket(tls);
-        (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
+    for (int n = 0; n < MAX_TICKETS_PER_READ; n++) {
+        ret = mbedtls_ssl_read(&p->ssl, data, datalen);
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            esp_tls_mbedtls_note_ticket(tls);
+            (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
+        } else if (!(ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_check_pending(&p->ssl))) {
+            return ret;
+        }
     }
+    ESP_LOGW(TAG, "the peer sent more than %d post-handshake messages in a row; returning to "
+             "the caller", MAX_TICKETS_PER_READ);
+    return MBEDTLS_ERR_SSL_WANT_READ;
+}
+
+/* End of file: 0 after close_notify; after a bare TCP FIN 0 as in ESP-IDF, or CONN_EOF with
+ * CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY (RFC 8446 s6.1, RFC 5246 s7.2.1: it may be a truncation). */
+static int end_of_file(esp_tls_t *tls, int ret, size_t datalen)
+{
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+        tls->close_kind = ESP_TLS_CLOSE_NOTIFY;
+        return 0;
+    }
+    if (ret != 0 || datalen == 0 || !tls->peer_eof) {
+        return ret;
+    }
+    if (tls->close_kind != ESP_TLS_CLOSE_NOTIFY) {
+        tls->close_kind = ESP_TLS_CLOSE_EOF;
+    }
+    if (REQUIRE_CLOSE_NOTIFY && tls->close_kind == ESP_TLS_CLOSE_EOF) {
+        return MBEDTLS_ERR_SSL_CONN_EOF;
+    }
+    ESP_LOGD(TAG, "%s", tls->close_kind == ESP_TLS_CLOSE_EOF ? s_eof_hint : "peer closed");
+    return 0;
+}
+
+static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = read_app_data(tls, (unsigned char *)data, datalen);
     int rc = esp_tls_mbedtls_dynbuf_idle(tls);
     if (rc != 0) {
         ret = rc;
     }
-    /* Mbed TLS returns 0 for an end of file without close_notify, as for a clean close: that
-     * may be a truncation (RFC 8446 s6.1, RFC 5246 s7.2.1), so it is an error here. */
-    if (ret == 0 && datalen > 0 && tls->peer_eof) {
-        ret = MBEDTLS_ERR_SSL_CONN_EOF;
-    }
+    ret = end_of_file(tls, ret, datalen);
     if (ret >= 0) {
         return ret;
-    }
-    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-        return 0;
     }
     note_want(tls, ret);
     if (!is_want(ret)) {

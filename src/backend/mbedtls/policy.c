@@ -173,7 +173,7 @@ void esp_tls_policy_check(const mbedtls_x509_crt *crt, int depth, const char *na
     *flags |= esp_tls_policy_cert_rules(&c);
     *flags |= esp_tls_policy_path_rules(&c, st->above, st->n);
     if (c.leaf) {
-        *flags |= esp_tls_policy_leaf_name(crt, name);
+        *flags |= esp_tls_policy_leaf_name(crt, name, c.top);
     }
     path_done(st, &c);
 }

@@ -81,8 +81,9 @@ uint32_t esp_tls_policy_path_rules(const policy_cert_t *c, const mbedtls_x509_cr
 /** Rules for a leaf below the trust anchor (EKU, CN and SAN form). @return X.509 flags. */
 uint32_t esp_tls_policy_leaf_rules(const mbedtls_x509_crt *leaf);
 
-/** The leaf's name rule: MBEDTLS_X509_BADCERT_CN_MISMATCH unless its SAN holds @p name. */
-uint32_t esp_tls_policy_leaf_name(const mbedtls_x509_crt *leaf, const char *name);
+/** The leaf's name rule: MBEDTLS_X509_BADCERT_CN_MISMATCH unless its SAN holds @p name. A
+ *  @p pinned leaf (the trust anchor itself) without a SAN keeps Mbed TLS's CN check. */
+uint32_t esp_tls_policy_leaf_name(const mbedtls_x509_crt *leaf, const char *name, bool pinned);
 
 /* policy_ext.c: raw extension access (Mbed TLS keeps no criticality) */
 

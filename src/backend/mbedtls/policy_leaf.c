@@ -119,13 +119,14 @@ uint32_t esp_tls_policy_leaf_rules(const mbedtls_x509_crt *leaf)
     return eku_rules(leaf) | cn_san_rules(leaf);
 }
 
-uint32_t esp_tls_policy_leaf_name(const mbedtls_x509_crt *leaf, const char *name)
+uint32_t esp_tls_policy_leaf_name(const mbedtls_x509_crt *leaf, const char *name, bool pinned)
 {
     if (name == NULL || name[0] == '\0') {
         return 0; /* no name check asked for (skip_common_name) */
     }
     if (!(leaf->MBEDTLS_PRIVATE(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
-        return CN_FALLBACK ? 0 : MBEDTLS_X509_BADCERT_CN_MISMATCH; /* Mbed TLS checked the CN */
+        /* Mbed TLS checked the CN; a pinned certificate is trusted as it is */
+        return CN_FALLBACK || pinned ? 0 : MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
     return esp_tls_policy_name_matches(leaf, name) ? 0 : MBEDTLS_X509_BADCERT_CN_MISMATCH;
 }

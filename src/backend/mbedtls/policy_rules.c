@@ -173,8 +173,10 @@ static uint32_t rule(const char *name, const policy_cert_t *c, uint32_t flags)
 
 uint32_t esp_tls_policy_cert_rules(const policy_cert_t *c)
 {
-    if (c->crt->version != 3) {
-        /* BR 7.1.1: X.509 v3 only; a v1 certificate cannot say it is a CA */
+    if (c->crt->version != 3 && !(c->leaf && c->top)) {
+        /* BR 7.1.1: X.509 v3 only; a v1 certificate cannot say it is a CA. A certificate
+         * pinned as the trust anchor and presented as the leaf is trusted as it is, whatever
+         * its version (as Mbed TLS does; ESP-IDF's examples pin v1 self-signed servers). */
         return rule("version 3", c, BAD);
     }
     uint32_t flags = rule("authorityKeyIdentifier", c, aki_rules(c)) |
