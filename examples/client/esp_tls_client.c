@@ -28,6 +28,7 @@ typedef struct {
     bool global_ca, no_nul, async, probe_read;
     int partial;
     long big_write;
+    bool resume_without_ca; /* the second connection has only the session (no CA) */
     const char *resume_expect;
     bool corrupt_ticket;
     size_t send_len, expect_len; /* binary with --send-hex/--expect-hex, else strlen */
@@ -176,6 +177,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"resume-expect", 1, 0, 'r'},
         {"psk", 1, 0, 'K' + 256},
         {"corrupt-ticket", 0, 0, 'X' + 256},
+        {"resume-without-ca", 0, 0, 'W' + 256},
         {"send-hex", 1, 0, 'H' + 256},
         {"expect-hex", 1, 0, 'E' + 256},
         {"bundle", 1, 0, 'B'},
@@ -225,6 +227,7 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'r': o->resume_expect = optarg; break;
         case 'K' + 256: set_psk(o, optarg); break;
         case 'X' + 256: o->corrupt_ticket = true; break;
+        case 'W' + 256: o->resume_without_ca = true; break;
         case 'M' + 256: o->cfg.peer_record_size = (uint16_t)strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;
@@ -447,10 +450,20 @@ static int resume(client_opts_t *o, esp_tls_client_session_t *session)
     }
     esp_tls_t *again = esp_tls_init();
     o->cfg.client_session = session;
+    if (o->resume_without_ca) {
+        o->cfg.cacert_buf = NULL;
+        o->cfg.cacert_bytes = 0;
+    }
     o->expect = o->resume_expect;
     o->expect_len = 0;
     int rc = esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, &o->cfg, again);
     printf("resumed_result=%d\nsecond_resumed=%d\n", rc, esp_tls_session_resumed(again));
+    if (rc != 1) {
+        esp_tls_error_handle_t h = NULL;
+        esp_tls_get_error_handle(again, &h);
+        printf("resumed_last_error=0x%x\n",
+               (unsigned)esp_tls_get_and_clear_last_error(h, NULL, NULL));
+    }
     int status = rc == 1 ? exchange(o, again) : 1;
     esp_tls_conn_destroy(again);
     esp_tls_free_client_session(session);

@@ -13,11 +13,19 @@ no_ca_connects       | ossl server-rsa   | --host 127.0.0.1 --port $PORT --send 
   | result=1 exit=0 expect=found last_error=0x0 stderr~NOT%20verified
 configured_ca_kept   | ossl other-server | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x8
+# a configuration with only a saved session: like no option at all, so it connects here
+session_only_skips   | ossl server-ec -tls1_2 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --send "$GET" --expect "New, TLSv1.2" --resume-expect "Reused, TLSv1.2" --resume-without-ca \
+  | result=1 exit=0 session_saved=1 resumed_result=1 second_resumed=0
 EOF2
 else
     run_table <<'EOF2'
 no_ca_refused        | ossl server-rsa   | --host 127.0.0.1 --port $PORT \
   | result=-1 exit=1 last_error=0x8017 stderr~No%20server%20verification%20option
+# a saved session alone is no verification option (ESP-IDF v5.5.5): refused before resuming
+session_only_refused | ossl server-ec -tls1_2 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --send "$GET" --expect "New, TLSv1.2" --resume-expect "Reused, TLSv1.2" --resume-without-ca \
+  | result=1 exit=1 session_saved=1 resumed_result=-1 resumed_last_error=0x8017
+session_only_tls13_refused | ossl server-ec -tls1_3 | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt --send "$GET" --expect "New, TLSv1.3" --resume-expect "Reused, TLSv1.3" --resume-without-ca \
+  | result=1 exit=1 session_saved=1 resumed_result=-1 resumed_last_error=0x8017
 EOF2
 fi
 it_finish

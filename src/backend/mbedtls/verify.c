@@ -169,16 +169,6 @@ static esp_err_t use_psk(esp_tls_t *tls, const psk_hint_key_t *psk)
     return ESP_OK;
 }
 
-static bool has_client_session(const esp_tls_cfg_t *cfg)
-{
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
-    return cfg->client_session != NULL;
-#else
-    (void)cfg;
-    return false;
-#endif
-}
-
 esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
 {
     esp_err_t rc;
@@ -190,9 +180,10 @@ esp_err_t esp_tls_mbedtls_client_verify(esp_tls_t *tls, const esp_tls_cfg_t *cfg
         rc = use_cacert(tls, cfg);
     } else if (has_psk(cfg)) {
         rc = use_psk(tls, cfg->psk_hint_key);
-    } else if (has_client_session(cfg)) {
-        rc = ESP_OK; /* as ESP-IDF: a session to resume counts as an option, nothing to set */
     } else {
+        /* A session to resume is no verification option: the server is not authenticated
+         * again on resumption, so a session alone would trust whoever issued it (ESP-IDF
+         * v5.5.5 closed the same bypass). */
         rc = no_verification(tls);
     }
     mbedtls_ssl_conf_verify(&esp_tls_mbedtls(tls)->conf, verify_cb, esp_tls_mbedtls(tls));
