@@ -6,8 +6,11 @@
  */
 #pragma once
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +35,12 @@ typedef int esp_err_t;
 #define ESP_ERR_INVALID_MAC 0x10B      /**< MAC address was invalid */
 #define ESP_ERR_NOT_FINISHED 0x10C     /**< Operation has not fully completed */
 #define ESP_ERR_NOT_ALLOWED 0x10D      /**< Operation is not allowed */
+
+#define ESP_ERR_WIFI_BASE 0x3000      /**< Starting number of WiFi error codes */
+#define ESP_ERR_MESH_BASE 0x4000      /**< Starting number of MESH error codes */
+#define ESP_ERR_FLASH_BASE 0x6000     /**< Starting number of flash error codes */
+#define ESP_ERR_HW_CRYPTO_BASE 0xc000 /**< Starting number of HW cryptography module error codes */
+#define ESP_ERR_MEMPROT_BASE 0xd000   /**< Starting number of Memory Protection API error codes */
 
 /**
  * @brief Name of an error code, e.g. "ESP_ERR_NO_MEM".

@@ -2,8 +2,13 @@
  * @file esp_tls.h
  * @brief ESP-TLS: one call opens a verified TLS (or plain TCP) connection.
  *
- * Source compatible with ESP-IDF's esp_tls.h (v5.5 line, Mbed TLS 3.6). Deviations from
- * ESP-IDF are listed in docs/COMPAT.md. Configuration structures must be zero-initialised;
+ * Source compatible with ESP-IDF's esp_tls.h (v5.5 line, Mbed TLS 3.6): the members of every
+ * structure come in ESP-IDF's order, so designated initialisers written for ESP-IDF compile
+ * (also in C++20). Unlike ESP-IDF's, no layout here depends on the configuration: members of
+ * features that a build leaves out are always present, and setting one makes the connection
+ * fail with ESP_ERR_NOT_SUPPORTED and a log line naming the option (docs/COMPAT.md, "ABI").
+ * Deviations from ESP-IDF are listed in docs/COMPAT.md. Configuration structures must be
+ * zero-initialised;
  * the buffers they point to are not copied and must stay valid while a connection is
  * opened (and, for ALPN, ciphersuites, PSK and keep-alive, for the whole connection).
  */
@@ -18,11 +23,11 @@
 #include "esp_tls_errors.h"
 #include "sdkconfig.h"
 
+#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/entropy.h"
 #include "mbedtls/ssl.h"
-#include "mbedtls/x509_crt.h"
-#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
 #include "mbedtls/ssl_ticket.h"
-#endif
+#include "mbedtls/x509_crt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,12 +92,11 @@ typedef struct tls_keep_alive_cfg {
     int keep_alive_count;    /**< Probes before the connection is dropped */
 } tls_keep_alive_cfg_t;
 
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
-/** A saved client session (TLS 1.2 session or TLS 1.3 ticket) for resumption. */
+/** A saved client session (TLS 1.2 session or TLS 1.3 ticket) for resumption
+ *  (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS). */
 typedef struct esp_tls_client_session {
     mbedtls_ssl_session saved_session; /**< Mbed TLS session */
 } esp_tls_client_session_t;
-#endif
 
 /** Opaque connection handle. */
 typedef struct esp_tls esp_tls_t;
@@ -156,17 +160,15 @@ typedef struct esp_tls_cfg {
     void *ds_data;         /**< Hardware only: ESP_FAIL on a host */
     bool is_plain_tcp;     /**< No TLS: a plain TCP connection */
     struct ifreq *if_name; /**< Bind to this interface (SO_BINDTODEVICE), or NULL */
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
-    /** Session to resume (from esp_tls_get_client_session()); the server and config must match */
+    /** Session to resume (from esp_tls_get_client_session()); the server and config must match.
+     *  Needs CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS. Not a verification option by itself. */
     esp_tls_client_session_t *client_session;
-#endif
 
     esp_tls_addr_family_t addr_family; /**< Address family for name resolution */
     const int *ciphersuites_list;      /**< Zero-terminated IANA ciphersuite IDs, or NULL */
     esp_tls_proto_ver_t tls_version;   /**< Version to negotiate */
-#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
-    esp_tls_dyn_buf_strategy_t esp_tls_dyn_buf_strategy; /**< Dynamic buffer strategy */
-#endif
+    /** Dynamic buffer strategy (0: the default; needs CONFIG_MBEDTLS_DYNAMIC_BUFFER) */
+    esp_tls_dyn_buf_strategy_t esp_tls_dyn_buf_strategy;
     /** esp-tls for POSIX: ask the server for records of at most 512, 1024, 2048 or 4096 bytes
      *  (TLS 1.2 max_fragment_length; not requested in TLS 1.3); 0 takes
      *  CONFIG_ESP_TLS_PEER_RECORD_SIZE (0 there: no request). Larger records from a server
@@ -174,21 +176,18 @@ typedef struct esp_tls_cfg {
     uint16_t peer_record_size;
 } esp_tls_cfg_t;
 
-#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
-/** Server session ticket keys (esp_tls_cfg_server_session_tickets_init()). */
+/** Server session ticket keys (esp_tls_cfg_server_session_tickets_init(); ESP-IDF v5.5 layout). */
 typedef struct esp_tls_server_session_ticket_ctx {
+    mbedtls_entropy_context entropy;       /**< Entropy source that seeds ctr_drbg */
+    mbedtls_ctr_drbg_context ctr_drbg;     /**< Random generator of the ticket keys */
     mbedtls_ssl_ticket_context ticket_ctx; /**< Mbed TLS ticket keys */
 } esp_tls_server_session_ticket_ctx_t;
-#endif
 
-#if CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK
-/** Called after the ClientHello is parsed; may call mbedtls_ssl_set_hs_own_cert(). */
+/** Called after the ClientHello is parsed; may call mbedtls_ssl_set_hs_own_cert()
+ *  (CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK). */
 typedef mbedtls_ssl_hs_cb_t esp_tls_handshake_callback;
-#else
-typedef void *esp_tls_handshake_callback; /**< Source compatibility only */
-#endif
 
-/** Server configuration. Zero-initialise, then set what you need. */
+/** Server configuration. Zero-initialise, then set what you need. Members in ESP-IDF's order. */
 typedef struct esp_tls_cfg_server {
     const char **alpn_protos; /**< NULL-terminated ALPN names the server accepts */
     union {
@@ -199,6 +198,9 @@ typedef struct esp_tls_cfg_server {
         unsigned int cacert_bytes;     /**< Length; for PEM it includes the NUL */
         unsigned int cacert_pem_bytes; /**< Legacy alias */
     };
+    /** With a CA: request, but do not require, a client certificate; check
+     *  mbedtls_ssl_get_verify_result() afterwards (CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL) */
+    bool client_cert_authmode_optional;
     union {
         const unsigned char *servercert_buf;     /**< Server certificate (chain) */
         const unsigned char *servercert_pem_buf; /**< Legacy alias */
@@ -222,19 +224,14 @@ typedef struct esp_tls_cfg_server {
     uint8_t ecdsa_key_efuse_blk_high;        /**< Hardware only */
     esp_tls_ecdsa_curve_t ecdsa_curve;       /**< Hardware only */
     bool use_secure_element;                 /**< Hardware only: ESP_FAIL on a host */
-#if CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL
-    bool client_cert_authmode_optional; /**< With a CA: request, but do not require, a cert */
-#endif
-#if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
-    esp_tls_server_session_ticket_ctx_t *ticket_ctx; /**< From ..._session_tickets_init() */
-#endif
     /** Deadline of esp_tls_server_session_create() in ms (0: 10000) */
     uint32_t tls_handshake_timeout_ms;
+    /** From esp_tls_cfg_server_session_tickets_init() (CONFIG_ESP_TLS_SERVER_SESSION_TICKETS) */
+    esp_tls_server_session_ticket_ctx_t *ticket_ctx;
     void *userdata;                            /**< mbedtls_ssl_conf_get_user_data_p() */
     esp_tls_handshake_callback cert_select_cb; /**< CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK */
-#if CONFIG_ESP_TLS_PSK_VERIFICATION
-    const psk_hint_key_t *psk_hint_key; /**< Server PSK, when no certificate is given */
-#endif
+    /** Server PSK, when no certificate is given (CONFIG_ESP_TLS_PSK_VERIFICATION) */
+    const psk_hint_key_t *psk_hint_key;
     esp_tls_proto_ver_t tls_version; /**< Version to accept */
     const int *ciphersuites_list;    /**< Zero-terminated IANA ciphersuite IDs, or NULL */
 } esp_tls_cfg_server_t;
@@ -253,8 +250,9 @@ esp_tls_t *esp_tls_init(void);
  * @param port      1..65535
  * @param cfg       configuration
  * @param tls       handle from esp_tls_init()
- * @return 1 connected; 0 the cfg->timeout_ms deadline expired (ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
- *         captured); -1 bad arguments or failure (the cause is captured in the error tracker)
+ * @return 1 connected; -1 bad arguments, failure or the cfg->timeout_ms deadline expired
+ *         (the cause is captured in the error tracker: ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT for
+ *         the deadline)
  */
 int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp_tls_cfg_t *cfg,
                           esp_tls_t *tls);
@@ -294,7 +292,12 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen);
 
 /**
  * @brief Read application data.
- * @return bytes read; 0 when the peer closed the connection; ESP_TLS_ERR_SSL_WANT_READ or
+ * TLS 1.3 session tickets and other post-handshake messages are taken in here: on a blocking
+ * connection the call returns data (or 0, or an error), never WANT_READ because of them.
+ * @return bytes read; 0 when the peer closed the connection (close_notify, or a TCP end of
+ *         file without it: esp_tls_get_close_kind() tells which; with
+ *         CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY the latter is MBEDTLS_ERR_SSL_CONN_EOF);
+ *         0 also for @p datalen 0 once a record was processed; ESP_TLS_ERR_SSL_WANT_READ or
  *         _WANT_WRITE; another negative Mbed TLS code on failure (captured); -1 if @p tls is
  *         NULL, @p data is NULL with a non-zero length, or the handle is not connected.
  *         Plain TCP: recv()'s result.
@@ -381,7 +384,6 @@ esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
                                     const esp_tls_cfg_t *cfg, esp_tls_error_handle_t error_handle,
                                     int *sockfd);
 
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
 /**
  * @brief Take a copy of the connection's session, to resume a later connection to the same
  *        server with cfg.client_session.
@@ -390,13 +392,12 @@ esp_err_t esp_tls_plain_tcp_connect(const char *host, int hostlen, int port,
  * arrives after the handshake and is taken in by esp_tls_conn_read(): call this after reading
  * the first response, not right after connecting.
  * @return a new session the caller frees with esp_tls_free_client_session(); NULL if there is
- *         none (yet), on NULL, or out of memory
+ *         none (yet), on NULL, out of memory, or without CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
  */
 esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls);
 
 /** @brief Free a session from esp_tls_get_client_session(). NULL-safe. */
 void esp_tls_free_client_session(esp_tls_client_session_t *client_session);
-#endif
 
 /**
  * @brief Set up a server session on an accepted socket (no handshake yet).

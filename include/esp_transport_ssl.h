@@ -133,7 +133,6 @@ void esp_transport_ssl_set_interface_name(esp_transport_handle_t t, struct ifreq
 /** @brief Resolve the host to this address family only. */
 void esp_transport_ssl_set_addr_family(esp_transport_handle_t t, esp_tls_addr_family_t addr_family);
 
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
 /** What esp_transport_ssl_session_ticket_operation() does. */
 typedef enum {
     ESP_TRANSPORT_SESSION_TICKET_INIT, /**< Nothing to prepare (kept for compatibility) */
@@ -153,7 +152,6 @@ typedef enum {
 esp_err_t
 esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
                                            esp_transport_session_ticket_operation_t operation);
-#endif
 
 /**
  * @brief Offer only these ciphersuites.
@@ -163,11 +161,22 @@ esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
 void esp_transport_ssl_set_ciphersuites_list(esp_transport_handle_t t,
                                              const int *ciphersuites_list);
 
-#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
-/** @brief Dynamic record buffer strategy (only with CONFIG_MBEDTLS_DYNAMIC_BUFFER). */
+/** @brief Dynamic record buffer strategy (a connection fails without
+ *         CONFIG_MBEDTLS_DYNAMIC_BUFFER when one is set). */
 void esp_transport_ssl_set_esp_tls_dyn_buf_strategy(esp_transport_handle_t t,
                                                     esp_tls_dyn_buf_strategy_t strategy);
-#endif
+
+/**
+ * @brief Use the ECDSA peripheral's key in eFuse block @p ecdsa_efuse_blk as the client key.
+ *
+ * Hardware only: kept for source compatibility. A host has no ECDSA peripheral, so the next
+ * connection fails at setup (ESP_FAIL, with a log line saying so).
+ */
+void esp_transport_ssl_set_client_key_ecdsa_peripheral(esp_transport_handle_t t,
+                                                       uint8_t ecdsa_efuse_blk);
+
+/** @brief The ECDSA peripheral's curve (hardware only, as above). */
+void esp_transport_ssl_set_ecdsa_curve(esp_transport_handle_t t, esp_tls_ecdsa_curve_t curve);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
+#include "features.h"
 #include "resolve.h"
 #include "tcp.h"
 #include "url.h"
@@ -92,7 +93,10 @@ static int step_connecting(esp_tls_t *tls, const char *host, int hostlen, const 
         tls->conn_state = ESP_TLS_DONE;
         return 1;
     }
-    rc = tls->ops->client_create(tls, host, (size_t)hostlen, cfg);
+    rc = esp_tls_client_features_check(cfg);
+    if (rc == ESP_OK) {
+        rc = tls->ops->client_create(tls, host, (size_t)hostlen, cfg);
+    }
     if (rc != ESP_OK) {
         return fail(tls, rc);
     }

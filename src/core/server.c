@@ -11,6 +11,7 @@
 #include "../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_private.h"
+#include "features.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";
@@ -28,7 +29,10 @@ esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp
     tls->is_tls = true;
     int flags = fcntl(sockfd, F_GETFL, 0);
     tls->non_block = flags >= 0 && (flags & O_NONBLOCK);
-    esp_err_t rc = tls->ops->server_create(tls, cfg);
+    esp_err_t rc = esp_tls_server_features_check(cfg);
+    if (rc == ESP_OK) {
+        rc = tls->ops->server_create(tls, cfg);
+    }
     if (rc != ESP_OK) {
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, rc);
         tls->conn_state = ESP_TLS_FAIL;

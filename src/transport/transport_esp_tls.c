@@ -338,9 +338,7 @@ static int base_destroy(esp_transport_handle_t t)
     transport_esp_tls_t *b = base_of(t);
     if (b != NULL) {
         drop_connection(b);
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
         esp_tls_free_client_session(b->session);
-#endif
         esp_tls_mem_free(b);
         t->base = NULL;
         t->err = NULL;

@@ -24,9 +24,7 @@ typedef struct transport_esp_tls {
     esp_tls_cfg_t cfg;
     esp_tls_t *tls; /* the connection, or NULL when closed */
     bool async;     /* tls was opened by esp_transport_connect_async() */
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
     esp_tls_client_session_t *session; /* saved by ESP_TRANSPORT_SESSION_TICKET_SAVE */
-#endif
     esp_transport_error_storage_t err;
 } transport_esp_tls_t;
 

@@ -207,7 +207,6 @@ void esp_transport_ssl_set_ciphersuites_list(esp_transport_handle_t t, const int
     }
 }
 
-#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
 void esp_transport_ssl_set_esp_tls_dyn_buf_strategy(esp_transport_handle_t t,
                                                     esp_tls_dyn_buf_strategy_t strategy)
 {
@@ -216,7 +215,26 @@ void esp_transport_ssl_set_esp_tls_dyn_buf_strategy(esp_transport_handle_t t,
         cfg->esp_tls_dyn_buf_strategy = strategy;
     }
 }
-#endif
+
+/* The ECDSA peripheral keeps its key in eFuse: a host has none, so a connection with these
+ * set fails at setup with ESP_FAIL and a log line (esp_tls_mbedtls_reject_hardware()). */
+void esp_transport_ssl_set_client_key_ecdsa_peripheral(esp_transport_handle_t t,
+                                                       uint8_t ecdsa_efuse_blk)
+{
+    esp_tls_cfg_t *cfg = cfg_of(t);
+    if (cfg != NULL) {
+        cfg->use_ecdsa_peripheral = true;
+        cfg->ecdsa_key_efuse_blk = ecdsa_efuse_blk;
+    }
+}
+
+void esp_transport_ssl_set_ecdsa_curve(esp_transport_handle_t t, esp_tls_ecdsa_curve_t curve)
+{
+    esp_tls_cfg_t *cfg = cfg_of(t);
+    if (cfg != NULL) {
+        cfg->ecdsa_curve = curve;
+    }
+}
 
 /* The tcp transport shares the configuration code: the same fields, is_plain_tcp set. */
 
@@ -231,7 +249,6 @@ void esp_transport_tcp_set_interface_name(esp_transport_handle_t t, struct ifreq
     esp_transport_ssl_set_interface_name(t, if_name);
 }
 
-#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
 static esp_err_t ticket_save(transport_esp_tls_t *b)
 {
     esp_tls_client_session_t *s = b->tls ? esp_tls_get_client_session(b->tls) : NULL;
@@ -268,4 +285,3 @@ esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
     default: return ESP_ERR_INVALID_ARG;
     }
 }
-#endif

@@ -122,6 +122,19 @@ void esp_tls_mbedtls_note_ticket(esp_tls_t *tls)
 {
     (void)tls;
 }
+
+esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
+{
+    (void)tls;
+    ESP_LOGE("esp-tls-mbedtls", "esp_tls_get_client_session: this library was built without "
+                                "CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS");
+    return NULL;
+}
+
+void esp_tls_free_client_session(esp_tls_client_session_t *client_session)
+{
+    (void)client_session; /* never allocated in this build */
+}
 #endif
 
 bool esp_tls_session_resumed(esp_tls_t *tls)

@@ -10,6 +10,14 @@
 #if CONFIG_ESP_TLS_SERVER_SESSION_TICKETS
 static const char *TAG = "esp-tls-mbedtls";
 
+static void ticket_ctx_free(esp_tls_server_session_ticket_ctx_t *ctx)
+{
+    mbedtls_ssl_ticket_free(&ctx->ticket_ctx);
+    mbedtls_ctr_drbg_free(&ctx->ctr_drbg);
+    mbedtls_entropy_free(&ctx->entropy);
+    esp_tls_mem_free(ctx);
+}
+
 esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg)
 {
     ESP_ENSURE_LOG(cfg != NULL && cfg->ticket_ctx == NULL, ESP_ERR_INVALID_ARG,
@@ -17,14 +25,17 @@ esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg)
     ESP_GUARD(esp_tls_mbedtls_psa_init());
     esp_tls_server_session_ticket_ctx_t *ctx = esp_tls_mem_calloc(1, sizeof(*ctx));
     ESP_ENSURE(ctx != NULL, ESP_ERR_NO_MEM);
+    /* entropy and ctr_drbg are ESP-IDF's members, kept initialised for code that looks at
+     * them; the keys come from the library's random generator (PSA). */
+    mbedtls_entropy_init(&ctx->entropy);
+    mbedtls_ctr_drbg_init(&ctx->ctr_drbg);
     mbedtls_ssl_ticket_init(&ctx->ticket_ctx);
     int ret = mbedtls_ssl_ticket_setup(&ctx->ticket_ctx, esp_tls_mbedtls_rng, NULL,
                                        MBEDTLS_CIPHER_AES_256_GCM,
                                        CONFIG_ESP_TLS_SERVER_SESSION_TICKET_TIMEOUT);
     if (ret != 0) {
         ESP_LOGE(TAG, "mbedtls_ssl_ticket_setup returned -0x%04X", (unsigned)-ret);
-        mbedtls_ssl_ticket_free(&ctx->ticket_ctx);
-        esp_tls_mem_free(ctx);
+        ticket_ctx_free(ctx);
         return ESP_ERR_MBEDTLS_SSL_TICKET_SETUP_FAILED;
     }
     cfg->ticket_ctx = ctx;
@@ -36,8 +47,7 @@ void esp_tls_cfg_server_session_tickets_free(esp_tls_cfg_server_t *cfg)
     if (cfg == NULL || cfg->ticket_ctx == NULL) {
         return;
     }
-    mbedtls_ssl_ticket_free(&cfg->ticket_ctx->ticket_ctx);
-    esp_tls_mem_free(cfg->ticket_ctx);
+    ticket_ctx_free(cfg->ticket_ctx);
     cfg->ticket_ctx = NULL;
 }
 #else
