@@ -202,10 +202,14 @@ int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp
         }
         int left = esp_tls_ms_left(deadline);
         if (left == 0) {
-            /* -1 as ESP-IDF v5.5 documents; 0 is the async "in progress" value only. */
+            /* -1 as ESP-IDF v5.5 does (0 is the async "in progress" value only); the state
+             * stays where the deadline found it, as there */
+            esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
+                            ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
             ESP_LOGE(TAG, "Failed to open new connection in specified timeout (%d ms)",
                      esp_tls_effective_timeout(cfg));
-            return fail(tls, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
+            tls->deadline_ms = 0;
+            return -1;
         }
         /* Sleep in poll() on what the connection waits for: never a busy loop. */
         int fd, wait_ms;
