@@ -68,6 +68,25 @@ typedef enum {
  */
 esp_tls_close_kind_t esp_tls_get_close_kind(esp_tls_t *tls);
 
+/** One line of the library's view of the public structures (esp_tls_get_abi_layout()). */
+typedef struct {
+    const char *name; /**< "esp_tls_cfg_t" (then value is its size) or "esp_tls_cfg_t.timeout_ms"
+                           (then value is the member's offset) */
+    size_t value;     /**< sizeof or offsetof, as compiled into the library */
+} esp_tls_abi_entry_t;
+
+/**
+ * @brief The size of every public structure and the offset of every member, as the library was
+ *        compiled.
+ *
+ * The layouts never depend on the configuration (sdkconfig.h) of the library or of the
+ * application; an application can compare its own sizeof/offsetof with this table to catch a
+ * header from another version.
+ * @param count out: number of entries (may be NULL)
+ * @return the table (static storage)
+ */
+const esp_tls_abi_entry_t *esp_tls_get_abi_layout(size_t *count);
+
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. The counters are atomic:
  * they may be read, and the peak reset, from any thread while connections run. */
 typedef struct {

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The layout of the public structures as this library was compiled (core/abi_layout.h), so
+ * that an application, or the test in tests/abi, can check that it sees the same.
+ */
+#include <stddef.h>
+
+#include "abi_layout.h"
+#include "esp_tls.h"
+#include "esp_tls_ext.h"
+#include "esp_transport.h"
+
+#define ABI_SIZE(type) {#type, sizeof(type)},
+#define ABI_OFFSET(type, member) {#type "." #member, offsetof(type, member)},
+
+static const esp_tls_abi_entry_t s_layout[] = {ESP_TLS_ABI_STRUCTS(ABI_SIZE)
+                                                   ESP_TLS_ABI_FIELDS(ABI_OFFSET)};
+
+const esp_tls_abi_entry_t *esp_tls_get_abi_layout(size_t *count)
+{
+    if (count != NULL) {
+        *count = sizeof(s_layout) / sizeof(s_layout[0]);
+    }
+    return s_layout;
+}

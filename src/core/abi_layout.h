@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Every public structure and member, as X-macro lists: S(type) for its size and F(type,
+ * member) for its offset. The library reports them as it was compiled
+ * (esp_tls_get_abi_layout(), core/abi.c); tests/abi compiles the same lists in an application
+ * with another sdkconfig.h and compares. A member added to a public header belongs here.
+ */
+#pragma once
+
+#define ESP_TLS_ABI_STRUCTS(S)                                                                     \
+    S(psk_hint_key_t)                                                                              \
+    S(tls_keep_alive_cfg_t)                                                                        \
+    S(esp_tls_client_session_t)                                                                    \
+    S(esp_tls_cfg_t)                                                                               \
+    S(esp_tls_server_session_ticket_ctx_t)                                                         \
+    S(esp_tls_cfg_server_t)                                                                        \
+    S(esp_tls_last_error_t)                                                                        \
+    S(esp_tls_mem_stats_t)                                                                         \
+    S(esp_tls_explanation_t)                                                                       \
+    S(esp_tls_cert_info_t)                                                                         \
+    S(esp_tls_verify_cfg_t)                                                                        \
+    S(esp_tls_conn_info_t)                                                                         \
+    S(esp_tls_abi_entry_t)                                                                         \
+    S(esp_transport_keep_alive_t)
+
+#define ESP_TLS_ABI_FIELDS_SMALL(F)                                                                \
+    F(psk_hint_key_t, key)                                                                         \
+    F(psk_hint_key_t, key_size)                                                                    \
+    F(psk_hint_key_t, hint)                                                                        \
+    F(tls_keep_alive_cfg_t, keep_alive_enable)                                                     \
+    F(tls_keep_alive_cfg_t, keep_alive_idle)                                                       \
+    F(tls_keep_alive_cfg_t, keep_alive_interval)                                                   \
+    F(tls_keep_alive_cfg_t, keep_alive_count)                                                      \
+    F(esp_tls_client_session_t, saved_session)                                                     \
+    F(esp_tls_server_session_ticket_ctx_t, entropy)                                                \
+    F(esp_tls_server_session_ticket_ctx_t, ctr_drbg)                                               \
+    F(esp_tls_server_session_ticket_ctx_t, ticket_ctx)                                             \
+    F(esp_tls_last_error_t, last_error)                                                            \
+    F(esp_tls_last_error_t, esp_tls_error_code)                                                    \
+    F(esp_tls_last_error_t, esp_tls_flags)                                                         \
+    F(esp_transport_keep_alive_t, keep_alive_enable)                                               \
+    F(esp_transport_keep_alive_t, keep_alive_idle)                                                 \
+    F(esp_transport_keep_alive_t, keep_alive_interval)                                             \
+    F(esp_transport_keep_alive_t, keep_alive_count)
+
+#define ESP_TLS_ABI_FIELDS_CFG(F)                                                                  \
+    F(esp_tls_cfg_t, alpn_protos)                                                                  \
+    F(esp_tls_cfg_t, cacert_buf)                                                                   \
+    F(esp_tls_cfg_t, cacert_bytes)                                                                 \
+    F(esp_tls_cfg_t, clientcert_buf)                                                               \
+    F(esp_tls_cfg_t, clientcert_bytes)                                                             \
+    F(esp_tls_cfg_t, clientkey_buf)                                                                \
+    F(esp_tls_cfg_t, clientkey_bytes)                                                              \
+    F(esp_tls_cfg_t, clientkey_password)                                                           \
+    F(esp_tls_cfg_t, clientkey_password_len)                                                       \
+    F(esp_tls_cfg_t, use_ecdsa_peripheral)                                                         \
+    F(esp_tls_cfg_t, ecdsa_key_efuse_blk)                                                          \
+    F(esp_tls_cfg_t, ecdsa_key_efuse_blk_high)                                                     \
+    F(esp_tls_cfg_t, ecdsa_curve)                                                                  \
+    F(esp_tls_cfg_t, non_block)                                                                    \
+    F(esp_tls_cfg_t, use_secure_element)                                                           \
+    F(esp_tls_cfg_t, timeout_ms)                                                                   \
+    F(esp_tls_cfg_t, use_global_ca_store)                                                          \
+    F(esp_tls_cfg_t, common_name)                                                                  \
+    F(esp_tls_cfg_t, skip_common_name)                                                             \
+    F(esp_tls_cfg_t, keep_alive_cfg)                                                               \
+    F(esp_tls_cfg_t, psk_hint_key)                                                                 \
+    F(esp_tls_cfg_t, crt_bundle_attach)                                                            \
+    F(esp_tls_cfg_t, ds_data)                                                                      \
+    F(esp_tls_cfg_t, is_plain_tcp)                                                                 \
+    F(esp_tls_cfg_t, if_name)                                                                      \
+    F(esp_tls_cfg_t, client_session)                                                               \
+    F(esp_tls_cfg_t, addr_family)                                                                  \
+    F(esp_tls_cfg_t, ciphersuites_list)                                                            \
+    F(esp_tls_cfg_t, tls_version)                                                                  \
+    F(esp_tls_cfg_t, esp_tls_dyn_buf_strategy)                                                     \
+    F(esp_tls_cfg_t, peer_record_size)
+
+#define ESP_TLS_ABI_FIELDS_SERVER(F)                                                               \
+    F(esp_tls_cfg_server_t, alpn_protos)                                                           \
+    F(esp_tls_cfg_server_t, cacert_buf)                                                            \
+    F(esp_tls_cfg_server_t, cacert_bytes)                                                          \
+    F(esp_tls_cfg_server_t, client_cert_authmode_optional)                                         \
+    F(esp_tls_cfg_server_t, servercert_buf)                                                        \
+    F(esp_tls_cfg_server_t, servercert_bytes)                                                      \
+    F(esp_tls_cfg_server_t, serverkey_buf)                                                         \
+    F(esp_tls_cfg_server_t, serverkey_bytes)                                                       \
+    F(esp_tls_cfg_server_t, serverkey_password)                                                    \
+    F(esp_tls_cfg_server_t, serverkey_password_len)                                                \
+    F(esp_tls_cfg_server_t, use_ecdsa_peripheral)                                                  \
+    F(esp_tls_cfg_server_t, ecdsa_key_efuse_blk)                                                   \
+    F(esp_tls_cfg_server_t, ecdsa_key_efuse_blk_high)                                              \
+    F(esp_tls_cfg_server_t, ecdsa_curve)                                                           \
+    F(esp_tls_cfg_server_t, use_secure_element)                                                    \
+    F(esp_tls_cfg_server_t, tls_handshake_timeout_ms)                                              \
+    F(esp_tls_cfg_server_t, ticket_ctx)                                                            \
+    F(esp_tls_cfg_server_t, userdata)                                                              \
+    F(esp_tls_cfg_server_t, cert_select_cb)                                                        \
+    F(esp_tls_cfg_server_t, psk_hint_key)                                                          \
+    F(esp_tls_cfg_server_t, tls_version)                                                           \
+    F(esp_tls_cfg_server_t, ciphersuites_list)
+
+#define ESP_TLS_ABI_FIELDS_EXT(F)                                                                  \
+    F(esp_tls_mem_stats_t, current_bytes)                                                          \
+    F(esp_tls_mem_stats_t, peak_bytes)                                                             \
+    F(esp_tls_mem_stats_t, allocations)                                                            \
+    F(esp_tls_explanation_t, cause)                                                                \
+    F(esp_tls_explanation_t, fix)                                                                  \
+    F(esp_tls_cert_info_t, subject)                                                                \
+    F(esp_tls_cert_info_t, issuer)                                                                 \
+    F(esp_tls_cert_info_t, san)                                                                    \
+    F(esp_tls_cert_info_t, not_before)                                                             \
+    F(esp_tls_cert_info_t, not_after)                                                              \
+    F(esp_tls_cert_info_t, key)                                                                    \
+    F(esp_tls_cert_info_t, sig_alg)                                                                \
+    F(esp_tls_cert_info_t, sha256)                                                                 \
+    F(esp_tls_cert_info_t, version)                                                                \
+    F(esp_tls_cert_info_t, is_ca)                                                                  \
+    F(esp_tls_verify_cfg_t, cacert_buf)                                                            \
+    F(esp_tls_verify_cfg_t, cacert_bytes)                                                          \
+    F(esp_tls_verify_cfg_t, crt_bundle_attach)                                                     \
+    F(esp_tls_verify_cfg_t, use_global_ca_store)                                                   \
+    F(esp_tls_verify_cfg_t, common_name)                                                           \
+    F(esp_tls_verify_cfg_t, at_time)                                                               \
+    F(esp_tls_conn_info_t, version)                                                                \
+    F(esp_tls_conn_info_t, ciphersuite)                                                            \
+    F(esp_tls_conn_info_t, alpn)                                                                   \
+    F(esp_tls_conn_info_t, group)                                                                  \
+    F(esp_tls_conn_info_t, resumed)                                                                \
+    F(esp_tls_conn_info_t, peer_record_limit)                                                      \
+    F(esp_tls_abi_entry_t, name)                                                                   \
+    F(esp_tls_abi_entry_t, value)
+
+#define ESP_TLS_ABI_FIELDS(F)                                                                      \
+    ESP_TLS_ABI_FIELDS_SMALL(F)                                                                    \
+    ESP_TLS_ABI_FIELDS_CFG(F)                                                                      \
+    ESP_TLS_ABI_FIELDS_SERVER(F)                                                                   \
+    ESP_TLS_ABI_FIELDS_EXT(F)

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * C++20 designated initialisers name members in declaration order, or the program does not
+ * compile. Each public structure is initialised here with every member, in ESP-IDF v5.5.5's
+ * order for ESP-IDF's structures (esp_tls.h, esp_transport.h) and in header order for the
+ * extensions (esp_tls_ext.h): code written for ESP-IDF in that style compiles here.
+ */
+#include <cstdio>
+
+#include "esp_crt_bundle.h"
+#include "esp_tls.h"
+#include "esp_tls_ext.h"
+#include "esp_transport.h"
+#include "esp_transport_ssl.h"
+#include "esp_transport_tcp.h"
+
+static const char *s_alpn[] = {"h2", nullptr};
+static const unsigned char s_buf[] = "x";
+static const int s_suites[] = {0};
+static const uint8_t s_key[] = {1, 2, 3};
+
+static int select_cb(mbedtls_ssl_context *ssl)
+{
+    (void)ssl;
+    return 0;
+}
+
+int main()
+{
+    psk_hint_key_t psk = {.key = s_key, .key_size = sizeof(s_key), .hint = "id"};
+    tls_keep_alive_cfg_t ka = {
+        .keep_alive_enable = true, .keep_alive_idle = 5, .keep_alive_interval = 5,
+        .keep_alive_count = 3};
+    esp_transport_keep_alive_t tka = {
+        .keep_alive_enable = true, .keep_alive_idle = 5, .keep_alive_interval = 5,
+        .keep_alive_count = 3};
+    esp_tls_client_session_t session = {.saved_session = {}};
+    esp_tls_server_session_ticket_ctx_t ticket = {.entropy = {}, .ctr_drbg = {}, .ticket_ctx = {}};
+    esp_tls_cfg_t cfg = {
+        .alpn_protos = s_alpn,
+        .cacert_buf = s_buf,
+        .cacert_bytes = sizeof(s_buf),
+        .clientcert_buf = s_buf,
+        .clientcert_bytes = sizeof(s_buf),
+        .clientkey_buf = s_buf,
+        .clientkey_bytes = sizeof(s_buf),
+        .clientkey_password = s_buf,
+        .clientkey_password_len = 1,
+        .use_ecdsa_peripheral = false,
+        .ecdsa_key_efuse_blk = 0,
+        .ecdsa_key_efuse_blk_high = 0,
+        .ecdsa_curve = ESP_TLS_ECDSA_CURVE_SECP256R1,
+        .non_block = false,
+        .use_secure_element = false,
+        .timeout_ms = 1000,
+        .use_global_ca_store = false,
+        .common_name = "localhost",
+        .skip_common_name = false,
+        .keep_alive_cfg = &ka,
+        .psk_hint_key = &psk,
+        .crt_bundle_attach = esp_crt_bundle_attach,
+        .ds_data = nullptr,
+        .is_plain_tcp = false,
+        .if_name = nullptr,
+        .client_session = &session,
+        .addr_family = ESP_TLS_AF_UNSPEC,
+        .ciphersuites_list = s_suites,
+        .tls_version = ESP_TLS_VER_ANY,
+        .esp_tls_dyn_buf_strategy = ESP_TLS_DYN_BUF_RX_STATIC,
+        .peer_record_size = 0,
+    };
+    esp_tls_cfg_server_t server = {
+        .alpn_protos = s_alpn,
+        .cacert_buf = s_buf,
+        .cacert_bytes = sizeof(s_buf),
+        .client_cert_authmode_optional = false,
+        .servercert_buf = s_buf,
+        .servercert_bytes = sizeof(s_buf),
+        .serverkey_buf = s_buf,
+        .serverkey_bytes = sizeof(s_buf),
+        .serverkey_password = s_buf,
+        .serverkey_password_len = 1,
+        .use_ecdsa_peripheral = false,
+        .ecdsa_key_efuse_blk = 0,
+        .ecdsa_key_efuse_blk_high = 0,
+        .ecdsa_curve = ESP_TLS_ECDSA_CURVE_SECP256R1,
+        .use_secure_element = false,
+        .tls_handshake_timeout_ms = 1000,
+        .ticket_ctx = &ticket,
+        .userdata = nullptr,
+        .cert_select_cb = select_cb,
+        .psk_hint_key = &psk,
+        .tls_version = ESP_TLS_VER_TLS_1_3,
+        .ciphersuites_list = s_suites,
+    };
+    esp_tls_last_error_t last = {.last_error = 0, .esp_tls_error_code = 0, .esp_tls_flags = 0};
+    esp_tls_mem_stats_t mem = {.current_bytes = 0, .peak_bytes = 0, .allocations = 0};
+    esp_tls_explanation_t ex = {.cause = "", .fix = ""};
+    esp_tls_cert_info_t info = {.subject = "", .issuer = "", .san = "", .not_before = "",
+                                .not_after = "", .key = "", .sig_alg = "", .sha256 = "",
+                                .version = 3, .is_ca = false};
+    esp_tls_verify_cfg_t vcfg = {.cacert_buf = s_buf, .cacert_bytes = sizeof(s_buf),
+                                 .crt_bundle_attach = nullptr, .use_global_ca_store = false,
+                                 .common_name = "localhost", .at_time = 0};
+    esp_tls_conn_info_t ci = {.version = "", .ciphersuite = "", .alpn = "", .group = "",
+                              .resumed = false, .peer_record_limit = 0};
+    esp_tls_abi_entry_t abi = {.name = "x", .value = 0};
+    std::printf("PASS: every public structure initialised in declaration order (%zu bytes of "
+                "esp_tls_cfg_t, %zu of esp_tls_cfg_server_t)\n",
+                sizeof(cfg), sizeof(server));
+    (void)tka, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi;
+    return 0;
+}
