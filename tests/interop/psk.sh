@@ -17,7 +17,9 @@ psk_wrong_key_tls13  | osslpsk $K esp-tls-client -tls1_3 | --host 127.0.0.1 --po
   | result=-1 exit=1 last_error=0x801a tls_code!=0x0
 # (s_server -psk only warns about an unexpected identity and goes on with its key, so a wrong
 # identity is not a useful case against it)
+# A client without a key: refused at setup (0x8017, no verification option) in the default
+# build; in a build that skips server verification it connects and the handshake fails (0x801a)
 psk_client_without_key | osslpsk $K esp-tls-client -tls1_2 | --host 127.0.0.1 --port $PORT --tls12 \
-  | result=-1 exit=1 last_error=0x801a
+  | result=-1 exit=1 last_error!=0x0 last_error!=0x8006
 EOF2
 it_finish

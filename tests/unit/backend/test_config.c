@@ -261,6 +261,7 @@ typedef struct {
     bool secure_element;
     bool ds_data;
     bool ecdsa;
+    bool dyn_buf_rx_static; /* cfg.esp_tls_dyn_buf_strategy */
     int expect_rc;          /* -1: setup failed, or it passed and the deadline expired */
     esp_err_t expect_error; /* last_error captured */
     code_check_t code_check;
@@ -352,9 +353,17 @@ static void build_cfg(const cfg_case_t *c, esp_tls_cfg_t *cfg)
     cfg->use_secure_element = c->secure_element;
     cfg->ds_data = c->ds_data ? (void *)&s_attach_calls : NULL;
     cfg->use_ecdsa_peripheral = c->ecdsa;
+    cfg->esp_tls_dyn_buf_strategy = c->dyn_buf_rx_static ? ESP_TLS_DYN_BUF_RX_STATIC : 0;
 }
 
 #define BUNDLE_RC (-1)
+/* esp_tls_dyn_buf_strategy is always in esp_tls_cfg_t; without dynamic buffers setting it is
+ * refused (core/features.c), with them the setup passes */
+#if CONFIG_MBEDTLS_DYNAMIC_BUFFER
+#define DYNBUF_ERR ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
+#else
+#define DYNBUF_ERR ESP_ERR_NOT_SUPPORTED
+#endif
 #if CONFIG_MBEDTLS_CERTIFICATE_BUNDLE
 #define BUNDLE_ERR ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
 #else
@@ -398,6 +407,8 @@ static const cfg_case_t s_cases[] = {
     {"use_secure_element", CA_PEM, .secure_element = true, .expect_rc = -1,
      .expect_error = ESP_FAIL},
     {"ds_data", CA_PEM, .ds_data = true, .expect_rc = -1, .expect_error = ESP_FAIL},
+    {"esp_tls_dyn_buf_strategy", CA_PEM, .dyn_buf_rx_static = true, .expect_rc = -1,
+     .expect_error = DYNBUF_ERR},
     {"use_ecdsa_peripheral", CA_PEM, .ecdsa = true, .expect_rc = -1, .expect_error = ESP_FAIL},
     /* setup passes: the silent peer makes the deadline expire */
     {"valid PEM CA", CA_PEM, .expect_rc = -1, .expect_error = TIMEOUT},

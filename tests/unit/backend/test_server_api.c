@@ -69,6 +69,34 @@ static void test_no_credentials(void **state)
     close(sv[1]);
 }
 
+static int select_nothing(mbedtls_ssl_context *ssl)
+{
+    (void)ssl;
+    return 0;
+}
+
+/* Members of features a build may leave out are always there (docs/COMPAT.md, "ABI"): set in a
+ * build without the feature, the session fails with ESP_ERR_NOT_SUPPORTED instead of the member
+ * being ignored. The release build has the hook; the "insecure" test build leaves it out. */
+static void test_member_of_missing_feature(void **state)
+{
+    (void)state;
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    esp_tls_cfg_server_t cfg = {.cert_select_cb = select_nothing};
+    esp_tls_t *tls = esp_tls_init();
+    esp_err_t rc = esp_tls_server_session_init(&cfg, sv[0], tls);
+#if CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK
+    assert_int_equal(rc, ESP_OK); /* the callback stands in for a certificate */
+#else
+    assert_int_equal(rc, ESP_FAIL);
+    assert_int_equal(last_error(tls), ESP_ERR_NOT_SUPPORTED);
+#endif
+    esp_tls_server_session_delete(tls);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 /* ESP-IDF's own test: a session on fd -1 fails in the handshake, with a negative result. */
 static void test_create_on_bad_socket(void **state)
 {
@@ -116,9 +144,12 @@ static void test_destroy_closes_socket(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ticket_ctx_lifecycle),  cmocka_unit_test(test_null_arguments),
-        cmocka_unit_test(test_no_credentials),        cmocka_unit_test(test_create_on_bad_socket),
+        cmocka_unit_test(test_ticket_ctx_lifecycle),
+        cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_no_credentials),
+        cmocka_unit_test(test_create_on_bad_socket),
         cmocka_unit_test(test_destroy_closes_socket),
+        cmocka_unit_test(test_member_of_missing_feature),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
