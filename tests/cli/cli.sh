@@ -388,6 +388,22 @@ c_client_idle_after_response() { # a peer that keeps the connection open after a
     expect_err '^idle: +no more data for 700 ms'
     [ $(($(now_ms) - CASE_T0)) -lt 2500 ] || bad "done within one idle timeout"
 }
+# pypeer ARGS: tests/interop/peer.py (Python's ssl) on $PORT with the EC server certificate
+pypeer() { peer "exec \"\$PY\" \"\$IT_DIR/peer.py\" \$PORT $D/server-ec.crt $D/server-ec.key $*"; }
+c_client_close_kind() { # 0 at the end either way (ESP-IDF); the tool says which end it was
+    pypeer --close-after-reply fin
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^HTTP/1.0 200 OK'
+    expect_err '^closed: +by the peer without close_notify \(TCP FIN only\)'
+    run "$E" client --json --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_json 'd["closed"] == "eof" and d["error"] is None and d["response"].startswith("HTTP/1.0 200")'
+    server_stop
+    pypeer --close-after-reply notify
+    run "$E" client --json --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_json 'd["closed"] == "close_notify" and d["error"] is None'
+}
 c_client_keylog_debug() {
     if ! "$E" config | grep -q '^CONFIG_ESP_TLS_KEYLOG=y'; then
         run "$E" client --keylog "$T/keys" 127.0.0.1:1
@@ -673,7 +689,7 @@ client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url clien
 client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
-client_default_bundle_rejects_test_root client_keylog_debug client_gnutls
+client_default_bundle_rejects_test_root client_keylog_debug client_gnutls client_close_kind
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 client_to_tool_server

@@ -1,12 +1,14 @@
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
     peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--dns-delay-ms MS]
-            [--dns-a IP] [--dns-aaaa IP]
+            [--dns-a IP] [--dns-aaaa IP] [--close-after-reply {fin,notify}]
 
 TCP 127.0.0.1:PORT: a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it sends N
 bytes in one TLS record right after the handshake and keeps the connection open; otherwise it
 answers each request with "HTTP/1.0 200 OK". With --no-read it never reads after the
-handshake, so a client's writes fill the socket buffers. UDP 127.0.0.1:PORT (same number): with
+handshake, so a client's writes fill the socket buffers. With --close-after-reply it closes the
+connection after its first answer: "fin" with a bare TCP FIN (Python's close() sends no
+close_notify), "notify" with a close_notify alert first. UDP 127.0.0.1:PORT (same number): with
 --dns-delay-ms, a DNS responder that answers every query after that delay with the given A and
 AAAA records (in that order: AAAA first, then A, so that a client tries IPv6 first).
 Exits 1 if the port cannot be bound.
@@ -51,7 +53,7 @@ def serve_dns(sock, delay, a, aaaa):
         threading.Thread(target=reply, daemon=True).start()
 
 
-def serve_tls(conn, ctx, greeting, no_read):
+def serve_tls(conn, ctx, greeting, no_read, close_after=None):
     try:
         with ctx.wrap_socket(conn, server_side=True) as tls:
             if no_read:
@@ -67,6 +69,10 @@ def serve_tls(conn, ctx, greeting, no_read):
                 if not data:
                     return
                 tls.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                if close_after == "notify":
+                    tls.unwrap()  # close_notify, then the TCP close
+                if close_after:
+                    return
     except (OSError, ssl.SSLError):
         pass
 
@@ -84,6 +90,7 @@ def main():
     ap.add_argument("key")
     ap.add_argument("--greeting", type=int, default=0)
     ap.add_argument("--no-read", action="store_true")
+    ap.add_argument("--close-after-reply", choices=["fin", "notify"], default=None)
     ap.add_argument("--new-keys", action="store_true",
                     help="a new TLS context (new ticket keys) for every connection")
     ap.add_argument("--dns-delay-ms", type=int, default=-1)
@@ -110,7 +117,8 @@ def main():
         print("peer: connection", flush=True)
         if args.new_keys:
             ctx = make_context(args)
-        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read),
+        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read,
+                                                        args.close_after_reply),
                          daemon=True).start()
 
 

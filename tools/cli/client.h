@@ -26,7 +26,7 @@ typedef struct {
 } client_opts_t;
 
 typedef struct {
-    int rc; /* of the connect call: 1 connected, 0 timeout, -1 failed */
+    int rc; /* of the connect call: 1 connected, -1 failed or timed out */
     int64_t handshake_ms;
     esp_tls_mem_stats_t mem; /* peak during the connect, current = idle after it */
     esp_tls_conn_info_t info;
@@ -38,6 +38,7 @@ typedef struct {
     bool resume_tried, session_saved, resumed;
     int resume_rc;
     int64_t resume_ms;
+    esp_tls_close_kind_t closed; /* how the peer ended the stream (esp_tls_get_close_kind()) */
 } client_result_t;
 
 /** Open a connection with @p o (sync or async); fills rc, handshake_ms, mem, info, chain. */

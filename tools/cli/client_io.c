@@ -131,10 +131,24 @@ static ssize_t tls_write_all(esp_tls_t *tls, const char *data, size_t len, int t
     return 0;
 }
 
+/* The peer closed: say whether with close_notify or with a bare TCP FIN (a possible
+ * truncation, which esp_tls_conn_read() reports as 0 too, as ESP-IDF does). */
+static void note_close(const client_opts_t *o, esp_tls_t *tls, client_result_t *r)
+{
+    r->closed = esp_tls_get_close_kind(tls);
+    if (!o->json && r->closed == ESP_TLS_CLOSE_NOTIFY) {
+        fprintf(stderr, "closed:      by the peer, with close_notify\n");
+    } else if (!o->json && r->closed == ESP_TLS_CLOSE_EOF) {
+        fprintf(stderr, "closed:      by the peer without close_notify (TCP FIN only): the "
+                        "response may be truncated\n");
+    }
+}
+
 /* The peer ended or broke the stream: record a failure unless it simply closed. */
-static int stream_end(esp_tls_t *tls, ssize_t n, client_result_t *r)
+static int stream_end(const client_opts_t *o, esp_tls_t *tls, ssize_t n, client_result_t *r)
 {
     if (n == 0) {
+        note_close(o, tls, r);
         return CLI_OK;
     }
     esp_tls_error_handle_t h = NULL;
@@ -161,7 +175,7 @@ int client_request(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
 {
     ssize_t n = tls_write_all(tls, o->request, o->request_len, io_timeout(o));
     if (n != 0) {
-        return stream_end(tls, n, r);
+        return stream_end(o, tls, n, r);
     }
     char buf[4096];
     size_t received = 0;
@@ -174,7 +188,8 @@ int client_request(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
         }
         if (n <= 0) {
             /* a peer that closes without close_notify is common for HTTP/1.0 */
-            return n == PEER_CLOSE_NOTIFY || n == NET_CONN_RESET ? CLI_OK : stream_end(tls, n, r);
+            return n == PEER_CLOSE_NOTIFY || n == NET_CONN_RESET ? CLI_OK
+                                                                 : stream_end(o, tls, n, r);
         }
         received += (size_t)n;
         deliver(o, r, buf, (size_t)n);
@@ -194,7 +209,7 @@ static bool relay_stdin(client_opts_t *o, esp_tls_t *tls, client_result_t *r, in
     }
     ssize_t w = tls_write_all(tls, buf, (size_t)n, io_timeout(o));
     if (w != 0) {
-        *rc = stream_end(tls, w, r);
+        *rc = stream_end(o, tls, w, r);
         return false;
     }
     return true;
@@ -209,7 +224,7 @@ static bool relay_tls(client_opts_t *o, esp_tls_t *tls, client_result_t *r, int 
         return true;
     }
     if (n <= 0) {
-        *rc = (n == PEER_CLOSE_NOTIFY || n == NET_CONN_RESET) ? CLI_OK : stream_end(tls, n, r);
+        *rc = (n == PEER_CLOSE_NOTIFY || n == NET_CONN_RESET) ? CLI_OK : stream_end(o, tls, n, r);
         return false;
     }
     deliver(o, r, buf, (size_t)n);

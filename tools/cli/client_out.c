@@ -165,6 +165,11 @@ void client_report_json(const client_opts_t *o, const client_result_t *r, int ex
     } else {
         cli_json_null(&j, "response");
     }
+    if (r->closed != ESP_TLS_CLOSE_NONE) {
+        cli_json_str(&j, "closed", r->closed == ESP_TLS_CLOSE_NOTIFY ? "close_notify" : "eof");
+    } else {
+        cli_json_null(&j, "closed");
+    }
     json_resume(&j, r);
     cli_json_end(&j);
 }
