@@ -18,6 +18,8 @@
 #   other-ca.crt/.key         an untrusted root "esp-tls Test Other Root"
 #   other-server.crt/.key     localhost server cert signed by the other root
 #   other-client.crt/.key     client cert signed by the other root
+#   selfsigned-v1.crt/.key    CN=localhost, self-signed X.509 v1 (no extensions), as the
+#                             certificate ESP-IDF's https_request example pins
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -28,7 +30,7 @@ OUT=$1
 PASS=esp-tls-pass
 # Certificates that must be currently valid (checked for idempotency).
 VALID="ca-rsa ca-ec server-rsa server-ec client-rsa client-ec noip-rsa wrong-rsa other-ca
-other-server other-client"
+other-server other-client selfsigned-v1"
 
 up_to_date() {
     [ -f "$OUT/.done" ] || return 1
@@ -186,6 +188,13 @@ newleaf rsa wrong-rsa ca-rsa server wrong.example "DNS:wrong.example"
 newroot rsa other-ca "esp-tls Test Other Root"
 newleaf rsa other-server other-ca server localhost "$SAN_LOCAL"
 newleaf rsa other-client other-ca client esp-tls-client
+# X.509 v1: `openssl x509 -req` without an extension file writes no extensions, hence v1
+newkey rsa "$OUT/selfsigned-v1.key"
+run openssl req -new -key "$OUT/selfsigned-v1.key" -out "$OUT/selfsigned-v1.csr" \
+    -subj "/O=esp-tls tests/CN=localhost"
+run openssl x509 -req -in "$OUT/selfsigned-v1.csr" -signkey "$OUT/selfsigned-v1.key" -days 30 \
+    -sha256 -out "$OUT/selfsigned-v1.crt"
+rm -f "$OUT/selfsigned-v1.csr"
 
 rm -f "$OUT"/*.srl
 chmod 600 "$OUT"/*.key

@@ -1,12 +1,14 @@
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
-    peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--dns-delay-ms MS]
-            [--dns-a IP] [--dns-aaaa IP]
+    peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--close] [--host ADDR]
+            [--dns-delay-ms MS] [--dns-a IP] [--dns-aaaa IP]
 
-TCP 127.0.0.1:PORT: a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it sends N
-bytes in one TLS record right after the handshake and keeps the connection open; otherwise it
-answers each request with "HTTP/1.0 200 OK". With --no-read it never reads after the
-handshake, so a client's writes fill the socket buffers. UDP 127.0.0.1:PORT (same number): with
+TCP 127.0.0.1:PORT (--host: another address, e.g. ::1; PORT 0: one the kernel chooses, printed
+as "peer: listening on PORT"): a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it
+sends N bytes in one TLS record right after the handshake and keeps the connection open;
+otherwise it answers each request with "HTTP/1.0 200 OK", and with --close then closes the
+connection without close_notify, as Python's http.server does. With --no-read it never reads
+after the handshake, so a client's writes fill the socket buffers. UDP 127.0.0.1:PORT (same number): with
 --dns-delay-ms, a DNS responder that answers every query after that delay with the given A and
 AAAA records (in that order: AAAA first, then A, so that a client tries IPv6 first).
 Exits 1 if the port cannot be bound.
@@ -51,7 +53,7 @@ def serve_dns(sock, delay, a, aaaa):
         threading.Thread(target=reply, daemon=True).start()
 
 
-def serve_tls(conn, ctx, greeting, no_read):
+def serve_tls(conn, ctx, greeting, no_read, close):
     try:
         with ctx.wrap_socket(conn, server_side=True) as tls:
             if no_read:
@@ -67,6 +69,8 @@ def serve_tls(conn, ctx, greeting, no_read):
                 if not data:
                     return
                 tls.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                if close:
+                    return  # SSLSocket.close() sends no close_notify: a bare FIN
     except (OSError, ssl.SSLError):
         pass
 
@@ -86,15 +90,19 @@ def main():
     ap.add_argument("--no-read", action="store_true")
     ap.add_argument("--new-keys", action="store_true",
                     help="a new TLS context (new ticket keys) for every connection")
+    ap.add_argument("--close", action="store_true",
+                    help="close after the first answer, without close_notify")
+    ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--dns-delay-ms", type=int, default=-1)
     ap.add_argument("--dns-a", default="")
     ap.add_argument("--dns-aaaa", default="")
     args = ap.parse_args()
     ctx = make_context(args)
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        srv.bind(("127.0.0.1", args.port))
+        srv.bind((args.host, args.port))
         if args.dns_delay_ms >= 0:
             udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             udp.bind(("127.0.0.1", args.port))
@@ -104,13 +112,14 @@ def main():
         print(f"peer: cannot bind {args.port}: {e}", file=sys.stderr)
         sys.exit(1)
     srv.listen(64)
-    print(f"peer: listening on {args.port}", flush=True)
+    print(f"peer: listening on {srv.getsockname()[1]}", flush=True)
     while True:
         conn, _ = srv.accept()
         print("peer: connection", flush=True)
         if args.new_keys:
             ctx = make_context(args)
-        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read),
+        threading.Thread(target=serve_tls,
+                         args=(conn, ctx, args.greeting, args.no_read, args.close),
                          daemon=True).start()
 
 
