@@ -161,3 +161,28 @@ static inline const char *idf_url(const char *host, int port)
     }
     return url;
 }
+
+/* ---- a custom certificate bundle ------------------------------------------------------------- */
+
+#include "bundle/bundle_gen.h"
+#include "esp_crt_bundle.h"
+
+/*
+ * Build a bundle of the test roots CERTDIR/ca-rsa.crt and ca-ec.crt (as ESP-IDF's
+ * gen_crt_bundle.py builds one from custom certificates) and make it the one
+ * esp_crt_bundle_attach() uses. The bundle stays allocated until exit.
+ */
+static inline void idf_bundle_set_test_roots(const char *dir)
+{
+    char rsa[1024], ec[1024];
+    snprintf(rsa, sizeof(rsa), "%s/ca-rsa.crt", dir);
+    snprintf(ec, sizeof(ec), "%s/ca-ec.crt", dir);
+    esp_crt_bundle_input_t in[2] = {{rsa, false}, {ec, false}};
+    esp_crt_bundle_build_cfg_t cfg = {.inputs = in, .input_count = 2};
+    static uint8_t *bundle;
+    size_t len = 0;
+    esp_crt_bundle_build_free(bundle);
+    bundle = NULL;
+    CHECK_EQ(esp_crt_bundle_build(&cfg, &bundle, &len, NULL), ESP_OK);
+    CHECK_EQ(esp_crt_bundle_set(bundle, len), ESP_OK);
+}
