@@ -20,6 +20,12 @@
  *                                    within 200 +- 40 ms; here at least 200 ms minus a clock
  *                                    tick, and within a generous bound); ssl_ as part of a list
  *                                    with tcp
+ *   ssl_connect_timeout_esp_tls      transport_connect.ssl_connect_timeout one layer down:
+ *                                    esp_tls_conn_new_sync() with timeout_ms 200, whose result
+ *                                    ESP-IDF's ssl transport returns, against the full backlog
+ *                                    and against a listener that never answers the ClientHello:
+ *                                    -1 (ESP-IDF v5.5.5's esp_tls.h) with
+ *                                    ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT captured, after 200 ms
  *   tcp_keep_alive                   transport_connect.tcp_keep_alive: keep-alive 4 s idle, 5 s
  *                                    interval, 3 probes and the loopback interface set on the
  *                                    transport; after an async and a sync connect the socket has
@@ -216,6 +222,45 @@ static void connect_timeout(bool ssl)
     }
 }
 
+/* esp_tls_conn_new_sync() to @p port on @p host with a 200 ms timeout: -1, 0x8006 captured. */
+static void esp_tls_sync_times_out(const char *host, int port)
+{
+    esp_tls_cfg_t cfg = {.use_global_ca_store = true, .timeout_ms = CONNECT_TIMEOUT_MS};
+    size_t before = idf_heap();
+    esp_tls_t *tls = esp_tls_init();
+    CHECK(tls != NULL);
+    int64_t t0 = unit_peer_now_ms();
+    int rc = esp_tls_conn_new_sync(host, (int)strlen(host), port, &cfg, tls);
+    int64_t took = unit_peer_now_ms() - t0;
+    printf("%s: esp_tls_conn_new_sync returned %d after %lld ms\n", host, rc, (long long)took);
+    CHECK_EQ(rc, -1);
+    CHECK(took >= CONNECT_TIMEOUT_MS - TICK_MS);
+    CHECK(took <= CONNECT_TIMEOUT_MS + SLACK_MS);
+    CHECK_EQ(idf_error_of(tls).last, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
+    esp_tls_conn_destroy(tls);
+    CHECK_EQ(idf_heap(), before);
+}
+
+/* The ssl transport's connect timeout one layer down: esp_tls_conn_new_sync() (which ESP-IDF's
+ * ssl transport calls and whose -1 it returns) against the full backlog, and against a listener
+ * that completes TCP but never answers the ClientHello. */
+static void ssl_connect_timeout_esp_tls(void)
+{
+    const char *hosts[2];
+    CHECK_EQ(esp_tls_init_global_ca_store(), ESP_OK);
+    for (int h = 0, nh = idf_hosts(hosts); h < nh; h++) {
+        full_listener_t l;
+        full_listener_open(&l, hosts[h]);
+        esp_tls_sync_times_out(hosts[h], l.port);
+        full_listener_close(&l);
+        int port = 0;
+        int silent = bound(hosts[h], 16, &port);
+        esp_tls_sync_times_out(hosts[h], port);
+        close(silent);
+    }
+    esp_tls_free_global_ca_store();
+}
+
 /* A keep-alive check: connect @p t to a listener on @p host (the kernel completes the TCP
  * handshake; nobody speaks TLS), then read the options back from its socket. */
 static void check_keep_alive(esp_transport_handle_t t, const char *host, bool async,
@@ -347,6 +392,8 @@ int main(int argc, char **argv)
         connect_timeout(false);
     } else if (!strcmp(s, "ssl_connect_timeout")) {
         connect_timeout(true);
+    } else if (!strcmp(s, "ssl_connect_timeout_esp_tls")) {
+        ssl_connect_timeout_esp_tls();
     } else if (!strcmp(s, "tcp_keep_alive")) {
         tcp_keep_alive();
     } else if (!strcmp(s, "ssl_keep_alive")) {
