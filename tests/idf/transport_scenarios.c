@@ -35,6 +35,12 @@
  *                                    whose TLS handshake is still in progress (3/2/4)
  *   ssl_set_parameter_independently  transport_connect.ssl_set_parameter_independently: the same
  *                                    on an ssl transport that is in no list (4/2/3)
+ *   ssl_session_ticket_operations    host test "TLS session ticket operations clear the
+ *                                    configured client session": SAVE after a connection and
+ *                                    USE make the next connect resume it; after FREE the next
+ *                                    connect offers no session (a full handshake); USE without a
+ *                                    saved session is ESP_ERR_INVALID_STATE. Against openssl
+ *                                    s_server (TLS 1.3 and 1.2), whose page says "Reused" or "New"
  *   connect_closed_port              the connect fixture's failure path: tcp and ssl connects to
  *                                    a port nothing listens on return -1 (ECONNREFUSED, and
  *                                    ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST captured)
@@ -374,10 +380,86 @@ static void connect_closed_port(void)
     }
 }
 
+/* GET / through @p t (connected to s_server -www) and the whole page, NUL-terminated. */
+static void get_page(esp_transport_handle_t t, char *page, size_t size)
+{
+    static const char get[] = "GET / HTTP/1.0\r\n\r\n";
+    CHECK_EQ(esp_transport_write(t, get, sizeof(get) - 1, 5000), (int)sizeof(get) - 1);
+    size_t used = 0;
+    int64_t deadline = unit_peer_now_ms() + 10000;
+    while (used < size - 1 && unit_peer_now_ms() < deadline) {
+        int n = esp_transport_read(t, page + used, (int)(size - 1 - used), 2000);
+        if (n < 0) {
+            break; /* the server closed after the page */
+        }
+        used += (size_t)n;
+    }
+    page[used] = '\0';
+    CHECK(strncmp(page, "HTTP/1.0 200", 12) == 0);
+}
+
+/* Connect @p t to @p port, fetch the page: did the server resume the session? */
+static bool connect_resumed(esp_transport_handle_t t, const char *host, int port)
+{
+    static char page[16384];
+    CHECK_EQ(esp_transport_connect(t, host, port, 10000), 0);
+    get_page(t, page, sizeof(page));
+    bool reused = strstr(page, "\nReused, ") != NULL;
+    CHECK(reused || strstr(page, "\nNew, ") != NULL); /* s_server -www says which */
+    return reused;
+}
+
+/* The session operations of the ssl transport (tcp_transport host test "TLS session ticket
+ * operations clear the configured client session"), against openssl s_server. */
+static void ssl_session_ticket_operations(const char *dir)
+{
+#if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+    static const char *const versions[][2] = {{"-tls1_3", NULL}, {"-tls1_2", NULL}};
+    unsigned ca_len = 0;
+    const char *ca = idf_cert(dir, "ca-ec.crt", &ca_len);
+    const char *hosts[2];
+    for (int h = 0, nh = idf_hosts(hosts); h < nh; h++) {
+        for (int v = 0; v < 2; v++) {
+            unit_peer_t srv = idf_s_server(dir, hosts[h], "server-ec", versions[v]);
+            size_t before = idf_heap();
+            esp_transport_handle_t t = esp_transport_ssl_init();
+            CHECK(t != NULL);
+            esp_transport_ssl_set_cert_data(t, ca, (int)ca_len);
+            CHECK(!connect_resumed(t, hosts[h], srv.port));
+            CHECK_EQ(
+                esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_SAVE),
+                ESP_OK);
+            esp_transport_close(t);
+            CHECK_EQ(
+                esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_USE),
+                ESP_OK);
+            CHECK(connect_resumed(t, hosts[h], srv.port));
+            esp_transport_close(t);
+            /* freed: the next connect offers no session */
+            CHECK_EQ(
+                esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_FREE),
+                ESP_OK);
+            CHECK(!connect_resumed(t, hosts[h], srv.port));
+            esp_transport_close(t);
+            CHECK_EQ(
+                esp_transport_ssl_session_ticket_operation(t, ESP_TRANSPORT_SESSION_TICKET_USE),
+                ESP_ERR_INVALID_STATE);
+            CHECK_EQ(esp_transport_destroy(t), ESP_OK);
+            CHECK_EQ(idf_heap(), before);
+            unit_peer_stop(&srv);
+        }
+    }
+#else
+    (void)dir;
+    printf("built without CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS: skipped\n");
+    exit(IDF_SKIP);
+#endif
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: transport_scenarios SCENARIO\n");
+    if (argc < 2) {
+        fprintf(stderr, "usage: transport_scenarios SCENARIO [CERTDIR]\n");
         return 2;
     }
     const char *s = argv[1];
@@ -400,6 +482,8 @@ int main(int argc, char **argv)
         ssl_keep_alive(true);
     } else if (!strcmp(s, "ssl_set_parameter_independently")) {
         ssl_keep_alive(false);
+    } else if (!strcmp(s, "ssl_session_ticket_operations") && argc > 2) {
+        ssl_session_ticket_operations(argv[2]);
     } else if (!strcmp(s, "connect_closed_port")) {
         connect_closed_port();
     } else {
