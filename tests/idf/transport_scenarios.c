@@ -123,7 +123,9 @@ static void full_listener_open(full_listener_t *l, const char *host)
         }
         CHECK_EQ(errno, EINPROGRESS);
         struct pollfd p = {.fd = c, .events = POLLOUT};
-        if (poll(&p, 1, 300) == 0) {
+        /* a loopback connect completes at once unless the queue is full; a second is
+         * plenty even on a loaded machine */
+        if (poll(&p, 1, 1000) == 0) {
             return; /* this one hangs: so will the next */
         }
     }
