@@ -88,9 +88,12 @@ typedef struct {
 const esp_tls_abi_entry_t *esp_tls_get_abi_layout(size_t *count);
 
 /** Heap used by the library (esp-tls and Mbed TLS), process-wide. The counters are atomic:
- * they may be read, and the peak reset, from any thread while connections run. */
+ * they may be read, and the peak reset, from any thread while connections run. The state set up
+ * once per process and kept until exit (see esp_tls_global_init()) is counted apart, in
+ * esp_tls_get_global_mem_bytes(): a connection, the first one included, that leaves nothing
+ * behind brings current_bytes back to where it was. */
 typedef struct {
-    size_t current_bytes; /**< Bytes allocated now */
+    size_t current_bytes; /**< Bytes allocated now, without the process-wide state */
     size_t peak_bytes;    /**< Highest value of current_bytes since start or the last reset */
     size_t allocations;   /**< Number of allocations since start */
 } esp_tls_mem_stats_t;
@@ -99,9 +102,10 @@ typedef struct {
  * @brief Set up the process-wide state now rather than in the first connection (optional).
  *
  * PSA Crypto's key store and random generator, about 2.9 KB on a 64-bit host, live until the
- * process exits and are shared by every connection. The first connection sets them up if
- * this was not called; calling it first keeps them out of that connection's memory figures
- * and time. Thread-safe; later calls do nothing.
+ * process exits and are shared by every connection. The first connection (client or server)
+ * sets them up if this was not called; either way they are counted in
+ * esp_tls_get_global_mem_bytes(), not in any connection's figures. Calling it first keeps
+ * the set-up out of the first connection's time. Thread-safe; later calls do nothing.
  *
  * @return ESP_OK, or ESP_FAIL if PSA Crypto cannot be initialised
  */
@@ -112,6 +116,9 @@ void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats);
 
 /** @brief Restart peak tracking from the current usage. */
 void esp_tls_reset_mem_peak(void);
+
+/** @brief Bytes held by the process-wide state (PSA Crypto), which current_bytes leaves out. */
+size_t esp_tls_get_global_mem_bytes(void);
 
 /* ------------------------------------------------------------------------------------------------
  * Diagnostics: explanations, the peer's chain, certificate summaries, verification, tracing.

@@ -1,6 +1,7 @@
 /*
- * Counting allocator. Each block carries a 16-byte header with its size, so that free()
- * can subtract it (and wipe the block); 16 keeps the caller's memory aligned like malloc's.
+ * Counting allocator. Each block carries a 16-byte header with its size and the counter it is
+ * charged to, so that free() can subtract it (and wipe the block); 16 keeps the caller's memory
+ * aligned like malloc's.
  */
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -18,6 +19,18 @@ static atomic_size_t s_current;
 static atomic_size_t s_peak;
 static atomic_size_t s_allocs;
 static atomic_size_t s_fail_at; /* esp_tls_mem_fail_at(): allocations left before a failure */
+static atomic_size_t s_global;  /* process-wide state (esp_tls_mem_global_begin()) */
+
+/* header: the block's size, then the counter it is charged to */
+typedef struct {
+    size_t bytes;
+    size_t global; /* 1: s_global, 0: s_current */
+} mem_hdr_t;
+_Static_assert(sizeof(mem_hdr_t) <= MEM_HDR, "the header fits in front of the block");
+
+/* esp_tls_mem_global_begin(): per thread, so that only the thread setting up the state is
+ * charged apart (others wait for it in pthread_once) */
+static _Thread_local unsigned s_global_depth;
 
 /* esp_tls_mem_substitute_once(): per thread, so concurrent setups do not interfere */
 static _Thread_local size_t s_sub_from;
@@ -40,6 +53,23 @@ bool esp_tls_mem_substitute_end(void)
 {
     s_sub_from = 0;
     return s_sub_done;
+}
+
+void esp_tls_mem_global_begin(void)
+{
+    s_global_depth++;
+}
+
+void esp_tls_mem_global_end(void)
+{
+    if (s_global_depth > 0) {
+        s_global_depth--;
+    }
+}
+
+size_t esp_tls_get_global_mem_bytes(void)
+{
+    return atomic_load(&s_global);
 }
 
 static void raise_peak(size_t now)
@@ -68,9 +98,15 @@ void *esp_tls_mem_calloc(size_t n, size_t size)
     if (block == NULL) {
         return NULL;
     }
-    *(size_t *)block = bytes;
+    mem_hdr_t *hdr = (mem_hdr_t *)block;
+    hdr->bytes = bytes;
+    hdr->global = s_global_depth > 0;
     atomic_fetch_add(&s_allocs, 1);
-    raise_peak(atomic_fetch_add(&s_current, bytes) + bytes);
+    if (hdr->global) {
+        atomic_fetch_add(&s_global, bytes);
+    } else {
+        raise_peak(atomic_fetch_add(&s_current, bytes) + bytes);
+    }
     return block + MEM_HDR;
 }
 
@@ -80,8 +116,9 @@ void esp_tls_mem_free(void *ptr)
         return;
     }
     unsigned char *block = (unsigned char *)ptr - MEM_HDR;
-    size_t bytes = *(size_t *)block;
-    atomic_fetch_sub(&s_current, bytes);
+    const mem_hdr_t *hdr = (const mem_hdr_t *)block;
+    size_t bytes = hdr->bytes;
+    atomic_fetch_sub(hdr->global ? &s_global : &s_current, bytes);
     /* Keys, passwords, tickets and record plaintext all live in blocks of this allocator:
      * none of it outlives its block. */
     explicit_bzero(block, bytes + MEM_HDR);

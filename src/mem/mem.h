@@ -25,3 +25,12 @@ bool esp_tls_mem_substitute_end(void);
  * 0 turns it off. Process-wide.
  */
 void esp_tls_mem_fail_at(size_t nth);
+
+/**
+ * Process-wide state: while the calling thread is inside a begin/end pair, its allocations are
+ * counted as the process's (esp_tls_get_global_mem_bytes()), not in current_bytes and the peak,
+ * until they are freed. For state set up once and kept until exit (PSA Crypto's key store and
+ * random generator), so that whichever connection comes first is not charged for it.
+ */
+void esp_tls_mem_global_begin(void);
+void esp_tls_mem_global_end(void);

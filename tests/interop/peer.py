@@ -1,14 +1,16 @@
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
-    peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--dns-delay-ms MS]
-            [--dns-a IP] [--dns-aaaa IP] [--close-after-reply {fin,notify}]
+    peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--close] [--host ADDR]
+            [--close-after-reply {fin,notify}] [--dns-delay-ms MS] [--dns-a IP] [--dns-aaaa IP]
 
-TCP 127.0.0.1:PORT: a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it sends N
-bytes in one TLS record right after the handshake and keeps the connection open; otherwise it
-answers each request with "HTTP/1.0 200 OK". With --no-read it never reads after the
-handshake, so a client's writes fill the socket buffers. With --close-after-reply it closes the
-connection after its first answer: "fin" with a bare TCP FIN (Python's close() sends no
-close_notify), "notify" with a close_notify alert first. UDP 127.0.0.1:PORT (same number): with
+TCP 127.0.0.1:PORT (--host: another address, e.g. ::1; PORT 0: one the kernel chooses, printed
+as "peer: listening on PORT"): a TLS server (Python's ssl, i.e. OpenSSL). With --greeting N it
+sends N bytes in one TLS record right after the handshake and keeps the connection open;
+otherwise it answers each request with "HTTP/1.0 200 OK". With --close-after-reply it closes
+the connection after its first answer: "fin" with a bare TCP FIN (Python's close() sends no
+close_notify, as Python's http.server does), "notify" with a close_notify alert first; --close
+is --close-after-reply fin. With --no-read it never reads after the handshake, so a client's
+writes fill the socket buffers. UDP 127.0.0.1:PORT (same number): with
 --dns-delay-ms, a DNS responder that answers every query after that delay with the given A and
 AAAA records (in that order: AAAA first, then A, so that a client tries IPv6 first).
 Exits 1 if the port cannot be bound.
@@ -72,7 +74,7 @@ def serve_tls(conn, ctx, greeting, no_read, close_after=None):
                 if close_after == "notify":
                     tls.unwrap()  # close_notify, then the TCP close
                 if close_after:
-                    return
+                    return  # SSLSocket.close() sends no close_notify: a bare FIN
     except (OSError, ssl.SSLError):
         pass
 
@@ -93,15 +95,19 @@ def main():
     ap.add_argument("--close-after-reply", choices=["fin", "notify"], default=None)
     ap.add_argument("--new-keys", action="store_true",
                     help="a new TLS context (new ticket keys) for every connection")
+    ap.add_argument("--close", action="store_true",
+                    help="close after the first answer, without close_notify")
+    ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--dns-delay-ms", type=int, default=-1)
     ap.add_argument("--dns-a", default="")
     ap.add_argument("--dns-aaaa", default="")
     args = ap.parse_args()
     ctx = make_context(args)
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        srv.bind(("127.0.0.1", args.port))
+        srv.bind((args.host, args.port))
         if args.dns_delay_ms >= 0:
             udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             udp.bind(("127.0.0.1", args.port))
@@ -111,14 +117,15 @@ def main():
         print(f"peer: cannot bind {args.port}: {e}", file=sys.stderr)
         sys.exit(1)
     srv.listen(64)
-    print(f"peer: listening on {args.port}", flush=True)
+    print(f"peer: listening on {srv.getsockname()[1]}", flush=True)
     while True:
         conn, _ = srv.accept()
         print("peer: connection", flush=True)
         if args.new_keys:
             ctx = make_context(args)
-        threading.Thread(target=serve_tls, args=(conn, ctx, args.greeting, args.no_read,
-                                                        args.close_after_reply),
+        close_after = args.close_after_reply or ("fin" if args.close else None)
+        threading.Thread(target=serve_tls,
+                         args=(conn, ctx, args.greeting, args.no_read, close_after),
                          daemon=True).start()
 
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
+#include "../../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/error.h"
@@ -56,13 +57,17 @@ static void reserve_key_slots(void)
     }
 }
 
+/* Everything allocated here lives until exit and serves every connection: it is charged to the
+ * process (esp_tls_get_global_mem_bytes()), not to the connection that happens to come first. */
 static void psa_init_once(void)
 {
+    esp_tls_mem_global_begin();
     s_psa_status = psa_crypto_init();
     if (s_psa_status == PSA_SUCCESS) {
         atexit(psa_release);
         reserve_key_slots();
     }
+    esp_tls_mem_global_end();
 }
 
 esp_err_t esp_tls_global_init(void)

@@ -4,11 +4,11 @@
  * flags captured when no root matches, a server that sends a cross-signed root (default mode
  * fails, cross-signed mode passes), and the heap a verification through the bundle costs.
  */
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 
 #include "unit_support.h"
+
+#include "peer_proc.h"
 
 #include "bundle/bundle_internal.h"
 #include "bundle_test_pki.h"
@@ -32,10 +32,7 @@
 static uint8_t *s_bundle; /* root, root-ec, r2 */
 static size_t s_bundle_len;
 
-typedef struct {
-    pid_t pid;
-    int port;
-} server_t;
+typedef unit_peer_t server_t;
 
 static int setup(void **state)
 {
@@ -57,28 +54,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Reads "ACCEPT <addr>:<port>" from s_server's output. */
-static int read_port(int fd)
-{
-    char buf[512];
-    size_t n = 0;
-    int64_t deadline = unit_now_ms() + 10000;
-    while (n < sizeof(buf) - 1 && unit_now_ms() < deadline) {
-        ssize_t r = read(fd, buf + n, 1);
-        if (r <= 0) {
-            return -1;
-        }
-        n++;
-        buf[n] = '\0';
-        char *accept = strstr(buf, "ACCEPT ");
-        char *colon = accept ? strrchr(accept, ':') : NULL;
-        if (colon && buf[n - 1] == '\n') {
-            return (int)strtol(colon + 1, NULL, 10);
-        }
-    }
-    return -1;
-}
-
 /* openssl s_server with @p leaf (and its .key) sending @p chain after it. */
 static server_t start_server(const char *leaf, const char *chain, const char *version)
 {
@@ -86,31 +61,17 @@ static server_t start_server(const char *leaf, const char *chain, const char *ve
     snprintf(cert, sizeof(cert), "%s/%s.crt", BUNDLE_CERTS, leaf);
     snprintf(key, sizeof(key), "%s/%s.key", BUNDLE_CERTS, leaf);
     snprintf(chain_path, sizeof(chain_path), "%s/%s", BUNDLE_CERTS, chain);
-    int out[2];
-    assert_int_equal(pipe(out), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(out[1], 1);
-        int devnull = open("/dev/null", O_RDWR);
-        dup2(devnull, 0);
-        dup2(devnull, 2);
-        close(out[0]);
-        execlp(UNIT_OPENSSL, "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key",
-               key, "-cert_chain", chain_path, "-www", version, (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    server_t s = {pid, read_port(out[0])};
-    close(out[0]); /* s_server ignores a closed stdout once listening (it logs little) */
-    assert_true(s.port > 0);
+    char *argv[] = {UNIT_OPENSSL, "s_server",      "-accept", "127.0.0.1:0", "-cert",
+                    cert,         "-key",          key,       "-cert_chain", chain_path,
+                    "-www",       (char *)version, NULL};
+    server_t s;
+    assert_int_equal(unit_peer_start(&s, argv, "ACCEPT "), 0);
     return s;
 }
 
 static void stop_server(server_t *s)
 {
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, NULL, 0);
+    unit_peer_stop(s);
 }
 
 typedef struct {
