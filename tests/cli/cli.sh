@@ -271,6 +271,15 @@ c_client_openssl_alpn_url() {
     expect_exit 0
     expect_err '^alpn: +http/1\.1$'
 }
+c_client_port_decimal() { # "host:0PORT" is decimal PORT, never octal; hex is refused
+    peer ossl server-ec
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:0$PORT"
+    expect_exit 0
+    expect_err '^version: +TLSv1\.3$'
+    run "$E" client --ca "$D/ca-ec.crt" --timeout 0x10 "127.0.0.1:$PORT"
+    expect_exit 2
+    expect_err 'wants a number'
+}
 c_client_json() {
     peer ossl server-ec -tls1_3
     run "$E" client --json --pem --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
@@ -685,7 +694,7 @@ c_demo() {
 # --- run --------------------------------------------------------------------------------
 CASES="help usage_errors insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
-client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
+client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json client_port_decimal
 client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
