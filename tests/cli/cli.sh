@@ -271,6 +271,43 @@ c_client_openssl_alpn_url() {
     expect_exit 0
     expect_err '^alpn: +http/1\.1$'
 }
+c_client_port_decimal() { # "host:0PORT" is decimal PORT, never octal; hex is refused
+    peer ossl server-ec
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:0$PORT"
+    expect_exit 0
+    expect_err '^version: +TLSv1\.3$'
+    run "$E" client --ca "$D/ca-ec.crt" --timeout 0x10 "127.0.0.1:$PORT"
+    expect_exit 2
+    expect_err 'wants a number'
+}
+# A hostile certificate: an ESC sequence in its CN and in a SAN. Every line the tool prints from
+# it (summary, chain, the mismatch explanation, JSON) carries "\x1b", never the byte itself.
+esc_cert() {
+    esc=$(printf '\033')
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/esc.key" \
+        -out "$T/esc.csr" -subj "/O=esp-tls tests/CN=evil${esc}[2J" \
+        -addext "subjectAltName=DNS:localhost,DNS:evil${esc}[31mserver: verified,IP:127.0.0.1" \
+        >/dev/null 2>&1 &&
+        openssl x509 -req -in "$T/esc.csr" -CA "$D/ca-ec.crt" -CAkey "$D/ca-ec.key" -days 2 \
+            -copy_extensions copy -out "$T/esc.crt" >/dev/null 2>&1
+}
+no_esc_byte() { cat "$T/out" "$T/err" | grep -q "$(printf '\033')" && bad "a raw ESC byte in the output"; }
+c_client_escapes_certificate_text() {
+    esc_cert || { bad "openssl could not make the certificate"; return; }
+    peer "exec openssl s_server -accept 127.0.0.1:\$PORT -cert $T/esc.crt -key $T/esc.key -www -quiet"
+    run "$E" client --show-chain --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err 'san: +DNS:localhost, DNS:evil\\x1b\[31mserver: verified, IP:127\.0\.0\.1'
+    expect_err 'CN=evil\\1B\[2J'
+    no_esc_byte
+    run "$E" client --ca "$D/ca-ec.crt" --sni wrong.example "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_err 'holds: .*evil\\x1b\[31m'
+    no_esc_byte
+    run "$E" client --json --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_json '"\\x1b" in d["chain"][0]["san"] and "\x1b" not in json.dumps(d)'
+    no_esc_byte
+}
 c_client_json() {
     peer ossl server-ec -tls1_3
     run "$E" client --json --pem --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
@@ -685,7 +722,7 @@ c_demo() {
 # --- run --------------------------------------------------------------------------------
 CASES="help usage_errors insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
-client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json
+client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json client_port_decimal client_escapes_certificate_text
 client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response

@@ -53,8 +53,11 @@ void cli_buf_free(cli_buf_t *buf);
 /** A PEM file (it contains "-----BEGIN"). */
 bool cli_is_pem(const cli_buf_t *buf);
 
-/** Parse a decimal number in [min, max]. */
+/** Parse a number in [min, max]: decimal, 0x hex or 0 octal (codes, flags, suite ids). */
 bool cli_parse_long(const char *s, long min, long max, long *out);
+
+/** Like cli_parse_long(), decimal only (ports, counts, times: "0443" is 443, never octal). */
+bool cli_parse_decimal(const char *s, long min, long max, long *out);
 
 /** Replace \r \n \t \\ \0 and \xHH escapes in place; return the new length. */
 size_t cli_unescape(char *s);

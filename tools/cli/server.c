@@ -117,7 +117,7 @@ static int opt_psk(server_opts_t *o, char *arg)
 static int opt_number(const char *name, const char *arg, long min, long max, int *out)
 {
     long v;
-    if (!cli_parse_long(arg, min, max, &v)) {
+    if (!cli_parse_decimal(arg, min, max, &v)) {
         return cli_usage_error("server", "%s wants a number %ld..%ld", name, min, max);
     }
     *out = (int)v;

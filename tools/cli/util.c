@@ -1,4 +1,5 @@
 /* Small helpers of the esp-tls tool: files, numbers, escapes, lists, targets. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -72,6 +73,22 @@ bool cli_parse_long(const char *s, long min, long max, long *out)
     errno = 0;
     long v = strtol(s, &end, 0);
     if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cli_parse_decimal(const char *s, long min, long max, long *out)
+{
+    const char *d = *s == '-' ? s + 1 : s;
+    if (!isdigit((unsigned char)*d)) {
+        return false; /* no sign but '-', no spaces, no "0x" */
+    }
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || errno != 0 || v < min || v > max) {
         return false;
     }
     *out = v;
@@ -181,7 +198,7 @@ static bool parse_hostport(const char *arg, char *host, size_t host_len, int *po
     }
     long p;
     if (colon == NULL || end <= start || (size_t)(end - start) >= host_len ||
-        !cli_parse_long(colon + 1, 1, 65535, &p)) {
+        !cli_parse_decimal(colon + 1, 1, 65535, &p)) {
         return false;
     }
     memcpy(host, start, (size_t)(end - start));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../diag/escape.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/ecp.h"
@@ -46,19 +47,23 @@ static void format_fingerprint(char *out, size_t size, const unsigned char *der,
     }
 }
 
+/* "PREFIX:value" with the value escaped (diag/escape.h): it is the peer's text. */
+static bool format_text_san(char *out, size_t size, const char *prefix, const mbedtls_x509_buf *v)
+{
+    int n = snprintf(out, size, "%s:", prefix);
+    esp_tls_escape_text(out + n, size - (size_t)n, (const char *)v->p, v->len, false);
+    return true;
+}
+
 /* One subjectAltName entry as "DNS:name" or "IP:addr"; false for types not shown. */
 static bool format_san(char *out, size_t size, const mbedtls_x509_subject_alternative_name *san)
 {
     const mbedtls_x509_buf *v = &san->san.unstructured_name;
     char ip[INET6_ADDRSTRLEN];
     switch (san->type) {
-    case MBEDTLS_X509_SAN_DNS_NAME: snprintf(out, size, "DNS:%.*s", (int)v->len, v->p); return true;
-    case MBEDTLS_X509_SAN_RFC822_NAME:
-        snprintf(out, size, "email:%.*s", (int)v->len, v->p);
-        return true;
-    case MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER:
-        snprintf(out, size, "URI:%.*s", (int)v->len, v->p);
-        return true;
+    case MBEDTLS_X509_SAN_DNS_NAME: return format_text_san(out, size, "DNS", v);
+    case MBEDTLS_X509_SAN_RFC822_NAME: return format_text_san(out, size, "email", v);
+    case MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER: return format_text_san(out, size, "URI", v);
     case MBEDTLS_X509_SAN_IP_ADDRESS:
         if ((v->len == 4 && inet_ntop(AF_INET, v->p, ip, sizeof(ip))) ||
             (v->len == 16 && inet_ntop(AF_INET6, v->p, ip, sizeof(ip)))) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../diag/escape.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"
@@ -142,10 +143,12 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
         esp_tls_mbedtls_diag_leaf(p, crt, *flags);
     }
     if (esp_log_level_get(TAG) >= ESP_LOG_DEBUG) {
-        char info[1024];
+        char info[1024], shown[2048];
         int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
+        /* the dump holds the peer's names as they are: escaped before they reach the log */
+        esp_tls_escape_text(shown, sizeof(shown), info, n > 0 ? (size_t)n : 0, true);
         ESP_LOGD(TAG, "peer chain depth %d, verify flags 0x%x:\n%s", depth, (unsigned)*flags,
-                 n > 0 ? info : "    (unprintable)");
+                 n > 0 ? shown : "    (unprintable)");
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "unit_support.h"
 
 #include "core/url.h"
+#include "esp_log.h"
 
 typedef struct {
     const char *url;
@@ -36,6 +37,22 @@ static const url_ok_case_t s_ok[] = {
     {"https://host?q=1", "host", 4, 443},
     {"https://host#frag", "host", 4, 443},
     {"http://127.0.0.1:8080/p", "127.0.0.1", 9, 8080},
+    /* WHATWG: in http(s) a backslash ends the authority like '/': the host is "good", and
+     * "@evil/" is path (curl and browsers connect to good, so must we) */
+    {"https://good:1\\@evil/", "good", 4, 1},
+    {"https://good\\@evil/", "good", 4, 443},
+    {"http://good\\path", "good", 4, 80},
+    /* the user info ends at the last '@' */
+    {"https://a@b@host/", "host", 4, 443},
+    {"https://u:p@ss@host:8443/", "host", 4, 8443},
+    /* an empty port is the default; leading zeros are decimal, not octal */
+    {"https://host:/", "host", 4, 443},
+    {"https://host:0443/", "host", 4, 443},
+    {"https://host:000000000080/", "host", 4, 80},
+    /* outside the special schemes a backslash belongs to the user info (WHATWG) */
+    {"mqtts://good:1\\@evil:8883/", "evil", 4, 8883},
+    /* a name whose last label is not a number is a name */
+    {"https://1.2.3.example/", "1.2.3.example", 13, 443},
 };
 
 static void test_url_valid(void **state)
@@ -78,6 +95,30 @@ static const char *const s_malformed[] = {
     "ftp://host",     /* no explicit port and no default port for the scheme */
     "httpsx://host/", /* not https: no default port */
     "https://ho st/",
+    /* a bracketed host must be an IPv6 address, without a zone id */
+    "https://[evil.test]/",
+    "https://[fe80::1%25eth0]/",
+    "https://[fe80::1%eth0]/",
+    "https://[1.2.3.4]/",
+    /* percent escapes never reach DNS */
+    "https://%65vil.test/",
+    "https://ev%00il/",
+    /* a host that ends in a number is IPv4 (WHATWG); only the dotted quad is accepted */
+    "https://0x7f000001/",
+    "https://0x7f.1/",
+    "https://2130706433/",
+    "https://127.1/",
+    "https://0177.0.0.1/",
+    "https://1.2.3.4.5/",
+    "https://256.1.1.1/",
+    "https://example.0x10/",
+    /* forbidden host code points */
+    "https://ho<st/",
+    "https://ho^st/",
+    "https://ho|st/",
+    "https://ho\tst/",
+    "https://host\r\n/",
+    "https://host:44 3/",
 };
 
 static void test_url_malformed(void **state)
@@ -101,6 +142,33 @@ static void test_url_explicit_port_without_default(void **state)
     assert_memory_equal(u.host, "host", 4);
 }
 
+/* A refused URL is logged without its user info (it may hold a password), with control
+ * characters escaped, so that a URL can forge neither a log line nor leak a secret. */
+static char s_log[2048];
+
+static int capture_log(const char *fmt, va_list ap)
+{
+    size_t n = strlen(s_log);
+    vsnprintf(s_log + n, sizeof(s_log) - n, fmt, ap);
+    return 0;
+}
+
+static void test_url_log_hides_userinfo(void **state)
+{
+    (void)state;
+    esp_tls_url_t u;
+    s_log[0] = '\0';
+    vprintf_like_t old = esp_log_set_vprintf(capture_log);
+    assert_int_equal(esp_tls_url_parse("https://admin:S3cretPassw0rd@[evil.test]/\x1b[2J", &u),
+                     ESP_ERR_INVALID_ARG);
+    esp_log_set_vprintf(old);
+    print_message("  log: %s", s_log);
+    assert_non_null(strstr(s_log, "https://***@[evil.test]/\\x1b[2J"));
+    assert_null(strstr(s_log, "S3cret"));
+    assert_null(strstr(s_log, "admin"));
+    assert_null(strchr(s_log, '\x1b'));
+}
+
 static void test_url_null_args(void **state)
 {
     (void)state;
@@ -116,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_url_malformed),
         cmocka_unit_test(test_url_explicit_port_without_default),
         cmocka_unit_test(test_url_null_args),
+        cmocka_unit_test(test_url_log_hides_userinfo),
     };
     return cmocka_run_group_tests_name("core/url", tests, NULL, NULL);
 }
