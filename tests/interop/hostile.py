@@ -218,6 +218,64 @@ def proxy_trickle(target_port):
     return handler
 
 
+class RecordReader:
+    """Splits a byte stream into TLS records (type, whole record bytes)."""
+
+    def __init__(self):
+        self.buf = b""
+
+    def feed(self, data):
+        self.buf += data
+        out = []
+        while len(self.buf) >= 5:
+            n = 5 + struct.unpack(">H", self.buf[3:5])[0]
+            if len(self.buf) < n:
+                break
+            out.append((self.buf[0], self.buf[:n]))
+            self.buf = self.buf[n:]
+        return out
+
+
+def corrupt_relay(a, b, notes, seconds=3.0):
+    """Relays a TLS 1.2 connection between a (the side under test) and b (a real peer). When b
+    sends its first application-data record, a gets 40 bytes of garbage in one instead (its
+    MAC cannot verify: a fatal bad_record_mac alert). notes["after"]: the records a sends from
+    then on; RFC 8446 s6.2 / RFC 5246 s7.2.2 allow exactly one, the fatal alert."""
+    ra, rb = RecordReader(), RecordReader()
+    injected, after, t_end = False, 0, time.monotonic() + seconds * SLOW
+    while time.monotonic() < t_end:
+        ready = select.select([a, b], [], [], 0.1)[0]
+        for s_in in ready:
+            try:
+                data = s_in.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                notes["after"] = after
+                return
+            if s_in is a:
+                after += len(ra.feed(data)) if injected else 0
+                if not injected:
+                    b.sendall(data)
+                continue
+            for ctype, rec in rb.feed(data):
+                if ctype == APPDATA and not injected:
+                    a.sendall(record(APPDATA, os.urandom(40)))
+                    injected = True
+                elif not injected:
+                    a.sendall(rec)
+    notes["after"] = after
+
+
+def proxy_corrupt_reply(target_port):
+    """The client under test against a real server, whose first reply is replaced."""
+    def handler(conn, notes):
+        with socket.create_connection(("127.0.0.1", target_port)) as up:
+            corrupt_relay(conn, up, notes)
+
+    return handler
+
+
 def readable(sock):
     return bool(select.select([sock], [], [], 0)[0])
 
@@ -350,7 +408,7 @@ def check(name, kv, ms, expect, max_ms, extra_ok=True, extra=""):
 CLIENT_BASE = ["--host", "127.0.0.1", "--ca", f"{D}/ca-ec.crt"]
 
 
-def client_case(name, handler, expect, max_ms, args=(), want_alert=None):
+def client_case(name, handler, expect, max_ms, args=(), want_alert=None, want_records_after=None):
     """The example client against RawPeer(handler); then a good connection."""
     if not selected(name):
         return
@@ -361,6 +419,10 @@ def client_case(name, handler, expect, max_ms, args=(), want_alert=None):
     if want_alert is not None:
         got = peer.notes.get("alerts", [])
         ok, extra = want_alert in got, f"peer received alerts {got} (want {want_alert})"
+    if want_records_after is not None:
+        got = peer.notes.get("after")
+        ok, extra = got == want_records_after, f"records after the bad one: {got} " \
+                                               f"(want {want_records_after}: the fatal alert)"
     if not good_client_check(GOOD.port):
         ok, extra = False, "the good connection after it failed"
     check(name, kv, ms, expect, max_ms, ok, extra)
@@ -646,7 +708,38 @@ def server_case(srv, name, action, expect, max_ms, want_alert=None):
         got = alerts_in(notes.get("reply", b""))
         extra_ok = extra_ok and want_alert in got
         extra = f"client received alerts {got} (want {want_alert})"
+    if "want_after" in notes:
+        extra_ok = extra_ok and notes.get("after") == notes["want_after"]
+        extra = f"records after the bad one: {notes.get('after')} (want {notes['want_after']})"
     check(name, kv, ms, expect, max_ms, extra_ok, extra)
+
+
+def cli_corrupt_request(port, notes):
+    """openssl s_client (TLS 1.2) through a relay that replaces its request with a record whose
+    MAC fails: the server sends one fatal alert and nothing after it (no close_notify)."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    p = subprocess.Popen(["openssl", "s_client", "-connect",
+                          f"127.0.0.1:{lsock.getsockname()[1]}", "-tls1_2", "-quiet",
+                          "-CAfile", f"{D}/ca-ec.crt"],
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    lsock.settimeout(10 * SLOW)
+    try:
+        conn, _ = lsock.accept()
+        p.stdin.write(b"GET / HTTP/1.0\r\n\r\n")
+        p.stdin.flush()
+        with conn, socket.create_connection(("127.0.0.1", port)) as up:
+            corrupt_relay(up, conn, notes)
+    finally:
+        lsock.close()
+        p.kill()
+        p.wait()
+    notes["want_after"] = 1
+
+
+cli_corrupt_request.external = True
 
 
 def cli_renegotiate(port, notes):
@@ -724,6 +817,13 @@ def client_cases():
     client_case("c_clean_close_notify", tls_server_close_notify,
                 {"result": "1", "read_result": "0", "last_error": "0x0", "close_kind": "notify"},
                 2500, ["--send", "GET / HTTP/1.0\r\n\r\n", "--expect", "never sent"])
+    # a record whose MAC fails after the handshake: the client sends its fatal alert, and then
+    # nothing (no close_notify from esp_tls_conn_destroy() after a fatal error)
+    client_case("c_no_close_notify_after_fatal_alert", proxy_corrupt_reply(GOOD.port),
+                {"result": "1", "read_result": "-29056", "last_error": "0x801d",
+                 "tls_code": "0x7180"}, 2500,
+                ["--tls12", "--send", "GET / HTTP/1.0\r\n\r\n", "--expect", "never sent"],
+                want_records_after=1)
     renegotiation_case("c_renegotiation_tls12", b"r", 3000)
     renegotiation_case("c_renegotiation_cert_request_tls12", b"R", 3000)
     big_cert_case("c_chain_100_certificates", "leaf100.crt", "chain100.pem",
@@ -765,6 +865,9 @@ def server_cases():
         # the handshake succeeds (result 0); the renegotiation the client asks for afterwards
         # is refused
         ("s_client_renegotiation_tls12", cli_renegotiate, {"result": "0"}, 1000, None),
+        # after the handshake a record whose MAC fails: one fatal alert, then nothing
+        ("s_no_close_notify_after_fatal_alert", cli_corrupt_request, {"result": "0"}, 3000,
+         None),
         # one byte per second: the server's 2000 ms handshake deadline fires
         ("s_trickle_1_byte_per_s", cli_trickle(hello),
          {"result": "32777", "min_ms": 1900}, 2600, None),

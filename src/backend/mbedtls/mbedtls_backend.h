@@ -52,6 +52,7 @@ typedef struct {
     bool want_rx_static; /* ESP_TLS_DYN_BUF_RX_STATIC requested */
     bool rx_static;      /* ... and in place */
     bool freed;          /* free_after_handshake() done */
+    bool broken; /* a read or write failed: Mbed TLS may have sent a fatal alert (ops.c) */
 } esp_tls_mbedtls_t;
 
 static inline esp_tls_mbedtls_t *esp_tls_mbedtls(esp_tls_t *tls)

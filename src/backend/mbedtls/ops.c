@@ -20,10 +20,12 @@ static const char *TAG = "esp-tls-mbedtls";
 #endif
 
 /* End an established connection with close_notify, as RFC 8446 §6.1 asks (ESP-IDF just
- * closes the socket). The socket is made non-blocking first: destroy never waits. */
+ * closes the socket). The socket is made non-blocking first: destroy never waits. Nothing is
+ * sent after a failed read or write: Mbed TLS may have sent a fatal alert, after which
+ * RFC 8446 §6.2 and RFC 5246 §7.2.2 allow nothing more, and the context must not be used. */
 static void say_goodbye(esp_tls_t *tls, esp_tls_mbedtls_t *p)
 {
-    if (tls->conn_state != ESP_TLS_DONE || !tls->is_tls || tls->sockfd < 0) {
+    if (tls->conn_state != ESP_TLS_DONE || !tls->is_tls || tls->sockfd < 0 || p->broken) {
         return;
     }
     int flags = fcntl(tls->sockfd, F_GETFL);
@@ -250,6 +252,9 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
         return ret;
     }
     note_want(tls, ret);
+    if (!is_want(ret) && ret != MBEDTLS_ERR_SSL_TIMEOUT) {
+        p->broken = true;
+    }
     if (!is_want(ret)) {
         esp_tls_mbedtls_diag_error(p, ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
@@ -293,6 +298,7 @@ static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
             note_want(tls, ret);
             return written > 0 ? (ssize_t)written : ret;
         }
+        p->broken = true;
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                         esp_tls_mbedtls_fail(tls, "mbedtls_ssl_write", ret,
                                              ESP_ERR_MBEDTLS_SSL_WRITE_FAILED, NULL));
