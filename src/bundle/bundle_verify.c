@@ -124,13 +124,14 @@ static bool is_anchor(const esp_crt_bundle_t *b, const mbedtls_x509_crt *crt, ui
 
 /*
  * The certificate's link to its issuer is anchored when a bundled root of the issuer's name
- * verifies its signature: that clears "not trusted", and a weak hash on this link (as
- * ESP-IDF). Other flags (name mismatch, expiry, ...) stay, so they are reported as with a CA
- * certificate instead of being hidden behind "not trusted".
+ * verifies its signature: that clears "not trusted". A weak hash (MD5, SHA-1) on this link
+ * stays flagged (0x4000), as it is on a link to a cacert_buf anchor: one policy for both
+ * paths (ESP-IDF cleared it here). Other flags (name mismatch, expiry, ...) stay too, so they
+ * are reported as with a CA certificate instead of being hidden behind "not trusted".
  */
 static int check_link(mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-    const uint32_t link = MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_BAD_MD;
+    const uint32_t link = MBEDTLS_X509_BADCERT_NOT_TRUSTED;
     esp_crt_bundle_t b;
     if ((*flags & link) == 0) {
         return 0;
