@@ -69,7 +69,7 @@ add_executable(esp_crt_bundle_gen
     "${CMAKE_SOURCE_DIR}/src/mem/mem.c")
 target_include_directories(esp_crt_bundle_gen PRIVATE
     "${CMAKE_SOURCE_DIR}/include" "${ESP_TLS_CONFIG_DIR}" "${esp_tls_bundle_src}")
-target_link_libraries(esp_crt_bundle_gen PRIVATE esp_tls_mbedcrypto)
+target_link_libraries(esp_crt_bundle_gen PRIVATE esp_tls_mbedx509) # CA check of the inputs
 target_compile_options(esp_crt_bundle_gen PRIVATE -Wall -Wextra -Wshadow -Wformat=2
                        -Wstrict-prototypes -Wvla -Wmissing-prototypes -Werror)
 install(TARGETS esp_crt_bundle_gen RUNTIME DESTINATION bin)

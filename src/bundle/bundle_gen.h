@@ -53,7 +53,14 @@ typedef struct {
     size_t max_certs;               /**< more certificates is an error; 0 means 200 */
     esp_crt_bundle_format_t format; /**< output format (default: the offset table) */
     bool allow_empty;               /**< no certificate at all gives an empty output */
-    esp_crt_bundle_msg_fn msg;      /**< messages; NULL drops them */
+    /**
+     * Keep certificates that are not CA certificates (with a warning). A bundle entry is only a
+     * name and a key: whatever that key signs is trusted, for any name, with no
+     * basicConstraints, path length or key usage left to limit it. Off: such an input is an
+     * error.
+     */
+    bool allow_non_ca;
+    esp_crt_bundle_msg_fn msg; /**< messages; NULL drops them */
     void *msg_ctx;
 } esp_crt_bundle_build_cfg_t;
 

@@ -14,6 +14,7 @@
 #include "bundle_gen_priv.h"
 #include "mbedtls/asn1.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/x509_crt.h"
 
 #define SEQ (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
 #define EXPLICIT_0 (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0)
@@ -156,6 +157,52 @@ static esp_err_t store(gen_ctx_t *g, const gen_item_t *it, span_t name, span_t k
     return ESP_OK;
 }
 
+/* A CA: v3 with basicConstraints cA TRUE, and keyCertSign if it has a keyUsage. NULL if so, else
+ * why not. A certificate Mbed TLS cannot parse is not judged (it cannot anchor anything). */
+static const char *not_ca_reason(const gen_item_t *it, char *subject, size_t size)
+{
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    const char *why = NULL;
+    subject[0] = '\0';
+    if (mbedtls_x509_crt_parse_der(&crt, it->der, it->der_len) == 0) {
+        if (mbedtls_x509_dn_gets(subject, size, &crt.subject) < 0) {
+            subject[0] = '\0';
+        }
+        if (crt.version != 3) {
+            why = "an X.509 v1/v2 certificate cannot say it is a CA";
+        } else if (!crt.MBEDTLS_PRIVATE(ca_istrue)) {
+            why = "its basicConstraints do not say cA TRUE (a server or client certificate?)";
+        } else if (mbedtls_x509_crt_check_key_usage(&crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0) {
+            why = "its keyUsage does not allow keyCertSign";
+        }
+    }
+    mbedtls_x509_crt_free(&crt);
+    return why;
+}
+
+static esp_err_t check_ca(const gen_ctx_t *g, const gen_item_t *it)
+{
+    char subject[256];
+    const char *why = not_ca_reason(it, subject, sizeof(subject));
+    if (why == NULL) {
+        return ESP_OK;
+    }
+    if (g->cfg->allow_non_ca) {
+        gen_msg(g, ESP_CRT_BUNDLE_MSG_WARNING,
+                "%s: certificate #%zu (%s) is not a CA: %s; kept because of --allow-non-ca: "
+                "anything its key signs will be trusted, for any name",
+                it->path, it->index, subject, why);
+        return ESP_OK;
+    }
+    gen_msg(g, ESP_CRT_BUNDLE_MSG_ERROR,
+            "%s: certificate #%zu (%s) is not a CA: %s. A bundle keeps only a name and a key, so "
+            "it would trust anything that key signs, for any name; add only root CAs "
+            "(--allow-non-ca keeps it anyway)",
+            it->path, it->index, subject, why);
+    return ESP_ERR_INVALID_ARG;
+}
+
 esp_err_t gen_add_item(gen_ctx_t *g, const gen_item_t *it, bool filtered)
 {
     if (filtered && g->labels != NULL && !gen_filter_keeps(g, it->label)) {
@@ -177,6 +224,10 @@ esp_err_t gen_add_item(gen_ctx_t *g, const gen_item_t *it, bool filtered)
                 "%s: certificate #%zu: its subject or key is longer than 65535 bytes", it->path,
                 it->index);
         return ESP_ERR_INVALID_SIZE;
+    }
+    esp_err_t rc = check_ca(g, it);
+    if (rc != ESP_OK) {
+        return rc;
     }
     warn_unusable_key(g, it, key);
     return store(g, it, name, key);

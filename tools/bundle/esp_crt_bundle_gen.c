@@ -5,6 +5,7 @@
  *
  *   esp_crt_bundle_gen [-q] [--filter CSV] [--max-certs N] [--legacy] [-o FILE]
  *                      [--c-source FILE [--symbol NAME]] [--allow-empty]
+ *                      [--allow-non-ca]
  *                      [--input] PATH... [--add PATH]...
  *
  * Exit status: 0 success, 1 the bundle could not be built (the message names the file),
@@ -44,6 +45,8 @@ static void usage(void)
             "      --symbol NAME     its array name (default: esp_crt_bundle_default)\n"
             "      --legacy          write the legacy format (ESP-IDF v4.x)\n"
             "      --allow-empty     no certificate is not an error (empty bundle)\n"
+            "      --allow-non-ca    keep inputs that are not CA certificates (warning: a\n"
+            "                        bundle entry trusts whatever its key signs, any name)\n"
             "  -q, --quiet           print errors and warnings only\n");
     exit(2);
 }
@@ -67,7 +70,7 @@ static void add_input(tool_opts_t *o, const char *path, bool filtered)
     o->inputs[o->cfg.input_count++] = (esp_crt_bundle_input_t){path, filtered};
 }
 
-enum { OPT_C_SOURCE = 256, OPT_SYMBOL, OPT_LEGACY, OPT_ALLOW_EMPTY };
+enum { OPT_C_SOURCE = 256, OPT_SYMBOL, OPT_LEGACY, OPT_ALLOW_EMPTY, OPT_ALLOW_NON_CA };
 
 static const struct option s_opts[] = {
     {"input", 1, 0, 'i'},
@@ -80,6 +83,7 @@ static const struct option s_opts[] = {
     {"symbol", 1, 0, OPT_SYMBOL},
     {"legacy", 0, 0, OPT_LEGACY},
     {"allow-empty", 0, 0, OPT_ALLOW_EMPTY},
+    {"allow-non-ca", 0, 0, OPT_ALLOW_NON_CA},
     {"help", 0, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -112,6 +116,7 @@ static void parse_args(int argc, char **argv, tool_opts_t *o)
         case OPT_SYMBOL: o->symbol = optarg; break;
         case OPT_LEGACY: o->cfg.format = ESP_CRT_BUNDLE_FMT_LEGACY; break;
         case OPT_ALLOW_EMPTY: o->cfg.allow_empty = true; break;
+        case OPT_ALLOW_NON_CA: o->cfg.allow_non_ca = true; break;
         default: usage();
         }
     }

@@ -64,6 +64,19 @@ expect "unknown filter label names the CSV and line" 1 'f.csv:2: label "Nope" ma
     "$gen" -q -f f.csv -o x.bin "$fx/list.pem"
 expect "missing input" 1 "nowhere.pem: No such file or directory" "$gen" -q nowhere.pem
 expect "unsupported extension named explicitly" 1 "unsupported file type" "$gen" -q "$fx/README.md"
+# A bundle entry is a name and a key with no constraints: only CA certificates go in
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key \
+    -out leaf.pem -subj "/CN=server.example" -days 2 \
+    -addext "basicConstraints=critical,CA:FALSE" >/dev/null 2>&1; then
+    expect "a certificate that is not a CA is refused, named" 1 \
+        "leaf.pem: certificate #1 (CN=server.example) is not a CA" "$gen" -q -o leaf.bin leaf.pem
+    [ ! -e leaf.bin ] && ok "no output for a refused input" || bad "leaf.bin written"
+    expect "--allow-non-ca keeps it, with a warning" 0 "kept because of --allow-non-ca" \
+        "$gen" --allow-non-ca -o leaf.bin leaf.pem
+    [ -s leaf.bin ] && ok "--allow-non-ca output written" || bad "no leaf.bin"
+else
+    bad "openssl could not make a test certificate"
+fi
 expect "no input is a usage error" 2 "usage:" "$gen"
 expect "--max-certs 0 is a usage error" 2 "positive number" "$gen" -m 0 "$fx/list.pem"
 expect "--allow-empty without inputs" 0 "" "$gen" -q --allow-empty -o empty.bin
