@@ -211,6 +211,8 @@ static int read_app_data(esp_tls_t *tls, unsigned char *data, size_t datalen)
             (void)esp_tls_mbedtls_dynbuf_idle(tls); /* ticket done: release what it needed */
         } else if (!(ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_check_pending(&p->ssl))) {
             return ret;
+        } else if ((ret = esp_tls_mbedtls_dynbuf_idle(tls)) != 0) {
+            return ret; /* the ticket step needs its parameters back (dynbuf.c) */
         }
     }
     ESP_LOGW(TAG, "the peer sent more than %d post-handshake messages in a row; returning to "
