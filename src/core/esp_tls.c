@@ -13,6 +13,7 @@
 #include "../backend/backend.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
@@ -108,6 +109,7 @@ static int restart(esp_tls_t *tls)
     tls->sockfd = -1;
     tls->retried = true;
     tls->peer_eof = false;
+    tls->bio = (esp_tls_bio_state_t){0};
     memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
     tls->conn_state = ESP_TLS_INIT;
     tls->wait = ESP_TLS_WAIT_NONE;
@@ -140,6 +142,7 @@ static int conn_step(esp_tls_t *tls, const char *host, int hostlen, int port,
 {
     int rc = 0;
     esp_tls_conn_state_t before;
+    esp_tls_bio_begin_call(tls);
     do {
         before = tls->conn_state;
         switch (tls->conn_state) {
@@ -317,6 +320,7 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
     if (!tls->is_tls) {
         return send(tls->sockfd, data, datalen, MSG_NOSIGNAL);
     }
+    esp_tls_bio_begin_call(tls);
     return tls->ops->write(tls, data, datalen);
 }
 
@@ -328,6 +332,7 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
     if (!tls->is_tls) {
         return recv(tls->sockfd, data, datalen, 0);
     }
+    esp_tls_bio_begin_call(tls);
     return tls->ops->read(tls, data, datalen);
 }
 

@@ -9,6 +9,7 @@
 #include "../backend/backend.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_private.h"
 #include "tcp.h"
@@ -47,6 +48,7 @@ int esp_tls_server_session_continue_async(esp_tls_t *tls)
     if (tls->conn_state == ESP_TLS_DONE) {
         return 0;
     }
+    esp_tls_bio_begin_call(tls);
     int rc = tls->ops->handshake(tls);
     if (rc == 0) {
         /* DONE (ESP-IDF leaves the state as it was): read and write check for it */
