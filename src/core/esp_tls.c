@@ -260,6 +260,9 @@ static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls
     if (!url || !cfg || !tls) {
         ESP_LOGE(TAG, "invalid arguments: url=%p cfg=%p tls=%p", (void *)url, (void *)cfg,
                  (void *)tls);
+        if (tls) { /* as esp_tls_conn_new_sync() does */
+            esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_INVALID_ARG);
+        }
         return false;
     }
     if (esp_tls_url_parse(url, u) != ESP_OK) {
@@ -307,6 +310,10 @@ static bool connected(const esp_tls_t *tls)
 {
     if (tls->conn_state != ESP_TLS_DONE) {
         ESP_LOGE(TAG, "read/write on a handle that is not connected (state %d)", tls->conn_state);
+        return false;
+    }
+    if (tls->is_tls && tls->priv == NULL) { /* DONE set by hand on a handle without a session */
+        ESP_LOGE(TAG, "read/write on a handle without a TLS session");
         return false;
     }
     return true;
