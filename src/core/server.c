@@ -24,6 +24,11 @@ esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp
     ESP_ENSURE_LOG(cfg != NULL && tls != NULL, ESP_ERR_INVALID_ARG,
                    "server session: invalid arguments (cfg=%p, sockfd=%d, tls=%p)", (void *)cfg,
                    sockfd, (void *)tls);
+    /* replacing the session would leak it and its socket: the caller deletes it first */
+    ESP_ENSURE_LOG(tls->priv == NULL, ESP_ERR_INVALID_STATE,
+                   "[sock=%d] server session: this handle already has a session (delete it, or "
+                   "use a new handle from esp_tls_init())",
+                   tls->sockfd);
     tls->role = ESP_TLS_SERVER;
     tls->sockfd = sockfd;
     tls->is_tls = true;
