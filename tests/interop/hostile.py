@@ -17,6 +17,7 @@ by 8. Large certificates are generated with openssl once and kept in CACHEDIR.
 Codes (Mbed TLS 3.6, library/include/mbedtls/ssl.h and net_sockets.h):
   0x7280 SSL_CONN_EOF            0x7200 SSL_INVALID_RECORD      0x7100 SSL_BAD_INPUT_DATA
   0x7300 SSL_DECODE_ERROR        0x6e80 SSL_BAD_PROTOCOL_VERSION 0x0050 NET_CONN_RESET
+  0x7700 SSL_UNEXPECTED_MESSAGE (here: the BIO ended a flood of > 32 alert/CCS records)
   0x3000 X509_FATAL_ERROR (chain longer than MBEDTLS_X509_MAX_INTERMEDIATE_CA)
   0x2700 X509_CERT_VERIFY_FAILED (tls_flags 0x8: not trusted)
   last_error: 0x801a MBEDTLS_SSL_HANDSHAKE_FAILED, 0x801d MBEDTLS_SSL_READ_FAILED,
