@@ -197,7 +197,8 @@ typedef struct {
     unsigned int cacert_bytes;
     esp_err_t (*crt_bundle_attach)(void *conf); /**< e.g. esp_crt_bundle_attach, or NULL */
     bool use_global_ca_store;
-    const char *common_name; /**< Name the leaf must hold (DNS or IP); NULL: no name check */
+    const char *common_name; /**< Name the leaf must hold (DNS or IP); NULL: no name check;
+                                  "" is refused (ESP_ERR_INVALID_ARG), as in a handshake */
     int64_t at_time;         /**< Validation time, seconds since 1970 UTC; 0 = now */
 } esp_tls_verify_cfg_t;
 

@@ -30,6 +30,7 @@ typedef struct {
     long big_write;
     bool resume_without_ca; /* the second connection has only the session (no CA) */
     const char *resume_expect;
+    const char *resumption_key_out; /* test only: where to write the TLS 1.3 resumption PSK */
     bool corrupt_ticket;
     size_t send_len, expect_len; /* binary with --send-hex/--expect-hex, else strlen */
     psk_hint_key_t psk;
@@ -141,7 +142,7 @@ static void usage(void)
             "  [--common-name N] [--skip-cn] [--timeout MS] [--no-nul] [--plain]\n"
             "  [--send TEXT] [--expect TEXT] [--debug] [--async] [--dns SERVERS]\n"
             "  [--probe-read] [--partial N] [--big-write BYTES] [--resume-expect TEXT "
-            "[--corrupt-ticket]]\n"
+            "[--corrupt-ticket] [--resumption-key-out FILE]]\n"
             "  [--psk HEXKEY:IDENTITY] [--send-hex HEX] [--expect-hex HEX]\n"
             "  [--bundle FILE | --bundle-default] [--max-record 512|1024|2048|4096]\n");
     exit(2);
@@ -177,7 +178,11 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"resume-expect", 1, 0, 'r'},
         {"psk", 1, 0, 'K' + 256},
         {"corrupt-ticket", 0, 0, 'X' + 256},
+<<<<<<< HEAD
         {"resume-without-ca", 0, 0, 'W' + 256},
+=======
+        {"resumption-key-out", 1, 0, 'O' + 256},
+>>>>>>> hostile
         {"send-hex", 1, 0, 'H' + 256},
         {"expect-hex", 1, 0, 'E' + 256},
         {"bundle", 1, 0, 'B'},
@@ -227,7 +232,11 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'r': o->resume_expect = optarg; break;
         case 'K' + 256: set_psk(o, optarg); break;
         case 'X' + 256: o->corrupt_ticket = true; break;
+<<<<<<< HEAD
         case 'W' + 256: o->resume_without_ca = true; break;
+=======
+        case 'O' + 256: o->resumption_key_out = optarg; break;
+>>>>>>> hostile
         case 'M' + 256: o->cfg.peer_record_size = (uint16_t)strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;
@@ -434,6 +443,21 @@ static void partial_read(esp_tls_t *tls, int want)
 }
 
 #if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
+/* Test only (tests/interop/debug_log.sh): the TLS 1.3 resumption PSK of the saved session, in
+ * hex, so that a test can check that no log holds it. A private field of Mbed TLS. */
+static void write_resumption_key(const char *path, const mbedtls_ssl_session *s)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < s->MBEDTLS_PRIVATE(resumption_key_len); i++) {
+        fprintf(f, "%02x", s->MBEDTLS_PRIVATE(resumption_key)[i]);
+    }
+    fprintf(f, "\n");
+    fclose(f);
+}
+
 /* Open a second connection with the session saved from the first (which is closed by now:
  * s_server serves one connection at a time) and run the exchange again, expecting
  * o->resume_expect (e.g. s_server's "Reused"). */
@@ -447,6 +471,9 @@ static int resume(client_opts_t *o, esp_tls_client_session_t *session)
             s->MBEDTLS_PRIVATE(ticket)[s->MBEDTLS_PRIVATE(ticket_len) / 2] ^= 0x5a;
             printf("ticket_corrupted=1\n");
         }
+    }
+    if (session != NULL && o->resumption_key_out) {
+        write_resumption_key(o->resumption_key_out, &session->saved_session);
     }
     esp_tls_t *again = esp_tls_init();
     o->cfg.client_session = session;

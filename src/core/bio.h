@@ -14,6 +14,20 @@
 #define ESP_TLS_BIO_RECV_FAILED (-0x004C)
 #define ESP_TLS_BIO_SEND_FAILED (-0x004E)
 #define ESP_TLS_BIO_INVALID_CONTEXT (-0x0045)
+/* A flood of ignorable records (MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) */
+#define ESP_TLS_BIO_UNEXPECTED_MESSAGE (-0x7700)
+
+/** Bytes one API call may receive before the BIO answers WANT_READ ("call again"). */
+#define ESP_TLS_BIO_CALL_BUDGET (64 * 1024)
+/** Alert or ChangeCipherSpec records in a row, with nothing else between them, tolerated. */
+#define ESP_TLS_BIO_MAX_IGNORABLE 32
+
+struct esp_tls;
+
+/** At the start of each API call that may read (handshake step, read, write): the call's
+ * byte budget starts again, and on a blocking socket with no connection deadline its read
+ * deadline is now + SO_RCVTIMEO. */
+void esp_tls_bio_begin_call(struct esp_tls *tls);
 
 /** Receive into @p buf; @p ctx is the esp_tls_t. Returns bytes, 0 at EOF, or a code above. */
 int esp_tls_bio_recv(void *ctx, unsigned char *buf, size_t len);

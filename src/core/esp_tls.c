@@ -13,6 +13,7 @@
 #include "../backend/backend.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "esp_tls_private.h"
@@ -112,7 +113,11 @@ static int restart(esp_tls_t *tls)
     tls->sockfd = -1;
     tls->retried = true;
     tls->peer_eof = false;
+<<<<<<< HEAD
     tls->close_kind = ESP_TLS_CLOSE_NONE;
+=======
+    tls->bio = (esp_tls_bio_state_t){0};
+>>>>>>> hostile
     memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
     tls->conn_state = ESP_TLS_INIT;
     tls->wait = ESP_TLS_WAIT_NONE;
@@ -145,6 +150,7 @@ static int conn_step(esp_tls_t *tls, const char *host, int hostlen, int port,
 {
     int rc = 0;
     esp_tls_conn_state_t before;
+    esp_tls_bio_begin_call(tls);
     do {
         before = tls->conn_state;
         switch (tls->conn_state) {
@@ -264,6 +270,9 @@ static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls
     if (!url || !cfg || !tls) {
         ESP_LOGE(TAG, "invalid arguments: url=%p cfg=%p tls=%p", (void *)url, (void *)cfg,
                  (void *)tls);
+        if (tls) { /* as esp_tls_conn_new_sync() does */
+            esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, ESP_ERR_INVALID_ARG);
+        }
         return false;
     }
     if (esp_tls_url_parse(url, u) != ESP_OK) {
@@ -313,6 +322,10 @@ static bool connected(const esp_tls_t *tls)
         ESP_LOGE(TAG, "read/write on a handle that is not connected (state %d)", tls->conn_state);
         return false;
     }
+    if (tls->is_tls && tls->priv == NULL) { /* DONE set by hand on a handle without a session */
+        ESP_LOGE(TAG, "read/write on a handle without a TLS session");
+        return false;
+    }
     return true;
 }
 
@@ -324,6 +337,7 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
     if (!tls->is_tls) {
         return send(tls->sockfd, data, datalen, MSG_NOSIGNAL);
     }
+    esp_tls_bio_begin_call(tls);
     return tls->ops->write(tls, data, datalen);
 }
 
@@ -339,6 +353,7 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
         }
         return n;
     }
+    esp_tls_bio_begin_call(tls);
     return tls->ops->read(tls, data, datalen);
 }
 

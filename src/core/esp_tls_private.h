@@ -44,6 +44,17 @@ typedef struct {
 
 struct esp_tls_resolver;
 
+/** What the BIO has seen of the incoming records, and what the current call has used
+ * (core/bio.c). */
+typedef struct {
+    uint8_t hdr[5];           /* the record header being read */
+    uint8_t hdr_len;          /* bytes of it so far */
+    uint32_t body_left;       /* bytes of the current record's body still to come */
+    uint32_t ignorable_run;   /* alert and ChangeCipherSpec records in a row */
+    uint32_t call_bytes;      /* bytes received during the current API call */
+    int64_t call_deadline_ms; /* 0: none; else the current read call's deadline */
+} esp_tls_bio_state_t;
+
 struct esp_tls {
     esp_tls_error_storage_t err; /* error tracker, embedded: no separate allocation */
     int sockfd;
@@ -57,6 +68,7 @@ struct esp_tls {
     bool peer_eof;                /* the socket read end of file (core/bio.c) */
     esp_tls_close_kind_t close_kind; /* how the peer ended it, once read saw it */
     int64_t deadline_ms;          /* 0: none; else monotonic ms for the current connect */
+    esp_tls_bio_state_t bio;      /* record tracking and per-call budget (core/bio.c) */
     esp_tls_tcp_attempt_t tcp;    /* the TCP connect while in ESP_TLS_CONNECTING */
     struct esp_tls_resolver *dns; /* name resolution in progress (CONNECTING), or NULL */
     const struct esp_tls_backend_ops *ops;

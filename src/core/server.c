@@ -9,6 +9,7 @@
 #include "../backend/backend.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_private.h"
 #include "features.h"
@@ -24,6 +25,11 @@ esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp
     ESP_ENSURE_LOG(cfg != NULL && tls != NULL, ESP_ERR_INVALID_ARG,
                    "server session: invalid arguments (cfg=%p, sockfd=%d, tls=%p)", (void *)cfg,
                    sockfd, (void *)tls);
+    /* replacing the session would leak it and its socket: the caller deletes it first */
+    ESP_ENSURE_LOG(tls->priv == NULL, ESP_ERR_INVALID_STATE,
+                   "[sock=%d] server session: this handle already has a session (delete it, or "
+                   "use a new handle from esp_tls_init())",
+                   tls->sockfd);
     tls->role = ESP_TLS_SERVER;
     tls->sockfd = sockfd;
     tls->is_tls = true;
@@ -51,6 +57,7 @@ int esp_tls_server_session_continue_async(esp_tls_t *tls)
     if (tls->conn_state == ESP_TLS_DONE) {
         return 0;
     }
+    esp_tls_bio_begin_call(tls);
     int rc = tls->ops->handshake(tls);
     if (rc == 0) {
         /* DONE (ESP-IDF leaves the state as it was): read and write check for it */

@@ -4,7 +4,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -55,7 +54,12 @@ static void explain_flags(uint32_t flags, esp_tls_explanation_t *out)
 /* Mbed TLS codes combine a high-level part (0x1000..0x7F80) and a low-level one (< 0x80). */
 static bool explain_mbedtls(int code, esp_tls_explanation_t *out)
 {
-    uint32_t c = (uint32_t)abs(code);
+    /* the magnitude without abs(): abs(INT_MIN) is undefined */
+    uint32_t c = code < 0 ? 0u - (uint32_t)code : (uint32_t)code;
+    if (c > 0xFFFFu) {
+        append(out->cause, sizeof(out->cause), "-0x%X: not an Mbed TLS error code", c);
+        return false;
+    }
     const diag_row_t *whole = esp_tls_diag_find(diag_mbedtls_rows, c);
     const diag_row_t *high = whole ? whole : esp_tls_diag_find(diag_mbedtls_rows, c & ~0x7Fu);
     const diag_row_t *low = whole ? NULL : esp_tls_diag_find(diag_mbedtls_rows, c & 0x7Fu);

@@ -646,6 +646,14 @@ c_verify_wrong_host() {
     expect_out '^cause: .*CN_MISMATCH'
     agree 1 -CAfile "$C/root.crt" -untrusted "$C/int.crt" -verify_hostname other.example "$C/leaf.crt"
 }
+# An empty name is refused, as a handshake with an empty common_name is (issue 15): not
+# taken as "no name check"
+c_verify_empty_host() {
+    run "$E" verify --ca "$C/root.crt" --untrusted "$C/int.crt" --host "" "$C/leaf.crt"
+    expect_exit 2
+    expect_err 'the name is empty'
+    expect_none '^verified'
+}
 c_verify_missing_intermediate() {
     run "$E" verify --ca "$C/root.crt" --host leaf.example "$C/leaf.crt"
     expect_exit 1
@@ -738,7 +746,7 @@ server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
-verify_wrong_host verify_missing_intermediate verify_json verify_bundle
+verify_wrong_host verify_empty_host verify_missing_intermediate verify_json verify_bundle
 explain config bundle demo"
 
 make_chain

@@ -17,6 +17,7 @@ by 8. Large certificates are generated with openssl once and kept in CACHEDIR.
 Codes (Mbed TLS 3.6, library/include/mbedtls/ssl.h and net_sockets.h):
   0x7280 SSL_CONN_EOF            0x7200 SSL_INVALID_RECORD      0x7100 SSL_BAD_INPUT_DATA
   0x7300 SSL_DECODE_ERROR        0x6e80 SSL_BAD_PROTOCOL_VERSION 0x0050 NET_CONN_RESET
+  0x7700 SSL_UNEXPECTED_MESSAGE (here: the BIO ended a flood of > 32 alert/CCS records)
   0x3000 X509_FATAL_ERROR (chain longer than MBEDTLS_X509_MAX_INTERMEDIATE_CA)
   0x2700 X509_CERT_VERIFY_FAILED (tls_flags 0x8: not trusted)
   last_error: 0x801a MBEDTLS_SSL_HANDSHAKE_FAILED, 0x801d MBEDTLS_SSL_READ_FAILED,
@@ -276,6 +277,47 @@ def proxy_corrupt_reply(target_port):
     return handler
 
 
+# ignorable records: a TLS 1.2 warning alert (unsupported_certificate) and a TLS 1.3
+# ChangeCipherSpec record, each repeated without end (CVE-2016-8610)
+WARNING_ALERT = bytes.fromhex("15030300020170")
+CCS_RECORD = bytes.fromhex("140303000101")
+
+
+def flood(sock, rec, notes, seconds=30.0):
+    """Send rec again and again until the peer goes away (or seconds pass)."""
+    burst, sent, end = rec * (65536 // len(rec)), 0, time.monotonic() + seconds
+    sock.settimeout(seconds)
+    try:
+        while time.monotonic() < end:
+            sock.sendall(burst)
+            sent += len(burst)
+    except OSError:
+        pass
+    notes["flood_bytes"] = sent
+
+
+def srv_flood(rec):
+    """Answers the ClientHello with a flood of rec."""
+    def handler(conn, notes):
+        read_record(conn)
+        flood(conn, rec, notes)
+
+    return handler
+
+
+def tls13_server_then_ccs_flood(conn, notes):
+    """A real TLS 1.3 server that reads the request, then floods plaintext CCS records on the
+    connection (RFC 8446 s5: unexpected_message after the handshake)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.load_cert_chain(f"{D}/server-ec.crt", f"{D}/server-ec.key")
+    raw = socket.socket(fileno=os.dup(conn.fileno()))
+    tls = ctx.wrap_socket(conn, server_side=True)
+    tls.recv(4096)
+    flood(raw, CCS_RECORD, notes)
+    raw.close()
+
+
 def readable(sock):
     return bool(select.select([sock], [], [], 0)[0])
 
@@ -327,7 +369,13 @@ def parse_kv(text):
 
 def run_client(args, limit_s=60):
     t0 = time.monotonic()
-    p = subprocess.run(WRAP + [CLIENT] + args, capture_output=True, text=True, timeout=limit_s)
+    try:
+        p = subprocess.run(WRAP + [CLIENT] + args, capture_output=True, text=True,
+                           timeout=limit_s * SLOW)
+    except subprocess.TimeoutExpired as e:  # held: report it as a failed case
+        p = subprocess.CompletedProcess(e.cmd, "killed", e.stdout or "", e.stderr or "")
+        p.stdout = p.stdout.decode(errors="replace") if isinstance(p.stdout, bytes) else p.stdout
+        p.stderr = p.stderr.decode(errors="replace") if isinstance(p.stderr, bytes) else p.stderr
     ms = int((time.monotonic() - t0) * 1000)
     kv = parse_kv(p.stdout)
     kv["exit"] = str(p.returncode)
@@ -408,8 +456,10 @@ def check(name, kv, ms, expect, max_ms, extra_ok=True, extra=""):
 CLIENT_BASE = ["--host", "127.0.0.1", "--ca", f"{D}/ca-ec.crt"]
 
 
-def client_case(name, handler, expect, max_ms, args=(), want_alert=None, want_records_after=None):
-    """The example client against RawPeer(handler); then a good connection."""
+def client_case(name, handler, expect, max_ms, args=(), want_alert=None, max_call_ms=None,
+                want_records_after=None):
+    """The example client against RawPeer(handler); then a good connection. max_call_ms:
+    the bound of the longest esp_tls_conn_new_async() call (--async)."""
     if not selected(name):
         return
     peer = RawPeer(handler)
@@ -423,6 +473,8 @@ def client_case(name, handler, expect, max_ms, args=(), want_alert=None, want_re
         got = peer.notes.get("after")
         ok, extra = got == want_records_after, f"records after the bad one: {got} " \
                                                f"(want {want_records_after}: the fatal alert)"
+    if max_call_ms is not None and int(kv.get("async_max_call_ms", "99999")) > max_call_ms * SLOW:
+        ok, extra = False, f"one async call took {kv.get('async_max_call_ms')} ms"
     if not good_client_check(GOOD.port):
         ok, extra = False, "the good connection after it failed"
     check(name, kv, ms, expect, max_ms, ok, extra)
@@ -598,9 +650,12 @@ def sslv2_client_hello():
 
 
 class HttpsServer:
-    def __init__(self, sessions):
+    """examples/https_server: asynchronous, or with blocking=True one session at a time with
+    esp_tls_server_session_create() (tls_handshake_timeout_ms 2000)."""
+
+    def __init__(self, sessions, blocking=False):
         args = ["--port", "0", "--cert", f"{D}/server-ec.crt", "--key", f"{D}/server-ec.key",
-                "--timeout", "2000", "--max", str(sessions)]
+                "--timeout", "2000", "--max", str(sessions)] + (["--blocking"] if blocking else [])
         self.p = subprocess.Popen(WRAP + [SERVER] + args, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.sessions, self.pending = [], ""
@@ -618,7 +673,7 @@ class HttpsServer:
                 m = re.match(r"listening=(\d+)", line)
                 if m:
                     self.port = int(m.group(1))
-                m = re.match(r"handshake_ms=(\d+)", line)
+                m = re.match(r"(?:handshake|create)_ms=(\d+)", line)
                 if m:
                     hs = m.group(1)
                 if line.startswith("session="):
@@ -662,6 +717,15 @@ def cli_send_close(data, how="fin", pause=0.0):
         if how == "fin":
             sock.shutdown(socket.SHUT_WR)
         notes["reply"] = drain(sock, 5 * SLOW)
+
+    return run
+
+
+def cli_flood(hello, rec):
+    """A ClientHello, then a flood of rec."""
+    def run(sock, notes):
+        sock.sendall(hello)
+        flood(sock, rec, notes)
 
     return run
 
@@ -762,10 +826,10 @@ def cli_renegotiate(port, notes):
 cli_renegotiate.external = True
 
 
-def run_server_cases(cases):
+def run_server_cases(cases, blocking=False):
     if not cases:
         return
-    srv = HttpsServer(2 * len(cases))
+    srv = HttpsServer(2 * len(cases), blocking)
     for name, action, expect, max_ms, alert in cases:
         server_case(srv, name, action, expect, max_ms, alert)
     try:
@@ -776,7 +840,8 @@ def run_server_cases(cases):
     err = srv.p.stderr.read()
     ok = rc == 0
     RESULTS.append(("server_exit", f"exit={rc}", 0, ok or EXPLORE))
-    print(f"{'PASS' if ok else 'FAIL'} server_exit: https_server exit status {rc}")
+    print(f"{'PASS' if ok else 'FAIL'} server_exit{'_blocking' if blocking else ''}: "
+          f"https_server exit status {rc}")
     if not ok:
         sys.stdout.write("".join("    | " + l + "\n" for l in err.splitlines()[-30:]))
 
@@ -836,6 +901,24 @@ def client_cases():
     untrusted = dict(hs_fail("0x2700"), tls_flags="0x8")
     ca_buffer_case("c_ca_buffer_10000_sans", "sans.crt", untrusted, 3000)
     ca_buffer_case("c_ca_buffer_64k", "big.crt", untrusted, 3000)
+    # floods of ignorable records: more than 32 in a row end the connection (0x7700
+    # UNEXPECTED_MESSAGE) long before the deadline; esp_tls_conn_new_sync() and one
+    # esp_tls_conn_new_async() call both come back
+    flood_fail = hs_fail("0x7700")
+    client_case("c_flood_warning_alerts", srv_flood(WARNING_ALERT), flood_fail, 3000 + 3000,
+                ["--timeout", "3000"])
+    client_case("c_flood_ccs", srv_flood(CCS_RECORD), flood_fail, 3000 + 3000,
+                ["--timeout", "3000"])
+    client_case("c_flood_warning_alerts_async", srv_flood(WARNING_ALERT), flood_fail,
+                2000 + 3000, ["--timeout", "2000", "--async"], max_call_ms=1000)
+    client_case("c_flood_ccs_async", srv_flood(CCS_RECORD), flood_fail, 2000 + 3000,
+                ["--timeout", "2000", "--async"], max_call_ms=1000)
+    # after a TLS 1.3 handshake: the reader fails at once (read_result -0x7700)
+    client_case("c_flood_ccs_after_tls13_handshake", tls13_server_then_ccs_flood,
+                {"result": "1", "read_result": str(-0x7700), "last_error": "0x801d",
+                 "tls_code": "0x7700"}, 3000 + 3000,
+                ["--timeout", "3000", "--send", "GET / HTTP/1.0\r\n\r\n", "--expect",
+                 "never sent"])
 
 
 def server_cases():
@@ -871,8 +954,24 @@ def server_cases():
         # one byte per second: the server's 2000 ms handshake deadline fires
         ("s_trickle_1_byte_per_s", cli_trickle(hello),
          {"result": "32777", "min_ms": 1900}, 2600, None),
-    ]
+    ] + flood_server_cases("s")
     return [c for c in cases if selected(c[0])]
+
+
+def flood_server_cases(prefix):
+    """A ClientHello, then a flood of warning alerts (TLS 1.2: in TLS 1.3 a plaintext alert
+    after the ServerHello fails decryption at once) or CCS records (TLS 1.3): the session
+    fails with 0x7700 (UNEXPECTED_MESSAGE), well within the 2000 ms handshake deadline."""
+    hello12 = client_hello(ssl.TLSVersion.TLSv1_2)
+    code = {"result": str(-0x7700), "last_error": "0x801a", "tls_code": "0x7700"}
+    return [(f"{prefix}_flood_warning_alerts", cli_flood(hello12, WARNING_ALERT), code, 5000,
+             None),
+            (f"{prefix}_flood_ccs", cli_flood(client_hello(), CCS_RECORD), code, 5000, None)]
+
+
+def blocking_server_cases():
+    """esp_tls_server_session_create() (blocking socket, tls_handshake_timeout_ms 2000)."""
+    return [c for c in flood_server_cases("s_blocking") if selected(c[0])]
 
 
 def main():
@@ -884,6 +983,7 @@ def main():
     finally:
         GOOD.stop()
     run_server_cases(server_cases())
+    run_server_cases(blocking_server_cases(), blocking=True)
     total = time.monotonic() - t0
     failed = [r[0] for r in RESULTS if not r[3]]
     print(f"hostile: {len(RESULTS) - len(failed)} passed, {len(failed)} failed, "

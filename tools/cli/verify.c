@@ -84,7 +84,11 @@ static int opt_one(verify_opts_t *o, int c, char *arg, int argc, char **argv)
     case 'c': return cli_certs_load(&o->ca, arg) ? CLI_OK : CLI_USAGE;
     case 'b': return opt_bundle(o, arg, argc, argv);
     case 'u': return cli_certs_load(&o->untrusted, arg) ? CLI_OK : CLI_USAGE;
-    case 'H': o->cfg.common_name = arg; return CLI_OK;
+    case 'H':
+        o->cfg.common_name = arg; /* the library refuses an empty name, as a handshake does */
+        return arg[0] != '\0' ? CLI_OK
+                              : cli_usage_error("verify", "--host: the name is empty; leave "
+                                                          "--host out for no name check");
     case 't':
         return parse_time(arg, &o->cfg.at_time) ? CLI_OK
                                                 : cli_usage_error("verify",

@@ -37,6 +37,11 @@ static esp_err_t set_hostname(esp_tls_t *tls, const char *host, size_t hostlen,
         memcpy(name, host, hostlen);
         name[hostlen] = '\0';
         use = cfg->common_name ? cfg->common_name : name;
+        /* An empty name names nothing: refused here, for a handshake and for
+         * esp_tls_verify_chain() alike (no name check is skip_common_name / NULL). */
+        ESP_ENSURE_LOG(use[0] != '\0', ESP_ERR_INVALID_ARG,
+                       "the name to verify the server against is empty: set common_name to the "
+                       "server's name, or skip_common_name for no name check");
         if (take_ip_literal(p, use)) {
             use = NULL; /* no SNI for an address; verify.c matches it against the SAN */
         }

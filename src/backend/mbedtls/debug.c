@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "esp_log.h"
 #include "esp_tls_ext.h"
@@ -18,20 +19,50 @@
 #if CONFIG_MBEDTLS_DEBUG
 static _Atomic int s_debug_level = CONFIG_MBEDTLS_DEBUG_LEVEL;
 
+/* Whether @p word occurs in [@p from, @p end), whatever the case. */
+static bool contains_nocase(const char *from, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *at = from; at + n <= end; at++) {
+        if (strncasecmp(at, word, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Mbed TLS prints keys and secrets at levels 3-4 ("dumping 'master secret'", "value of
- * 'DHM: K '"): such a dump is replaced by one line, whatever the level. */
+ * 'DHM: K '", "dumping 'Ticket-resumed PSK'"): such a dump is replaced by one line, whatever
+ * the level. A label is matched by words, without regard to case, so that a label written
+ * differently still matches; docs/DEBUG_REDACTION.md lists every label Mbed TLS 3.6 dumps,
+ * whether it is secret, and why. */
 static bool sensitive_label(const char *msg)
 {
-    static const char *const words[] = {"secret", "key", "iv",  "DHM: K", "DHM: X", "ECDH",
-                                        "padbuf", "psk", "PRF", "binder", "salt",   "nonce"};
+    static const char *const words[] = {"secret",
+                                        "key",
+                                        "iv",
+                                        "DHM: K",
+                                        "DHM: X",
+                                        "ECDH",
+                                        "padbuf",
+                                        "psk",
+                                        "PRF",
+                                        "binder",
+                                        "salt",
+                                        "nonce",
+                                        "payload",
+                                        "decrypt",
+                                        "context to load",
+                                        "saved context",
+                                        "remaining content"};
+    /* the label is between the first and the last quote: a label may hold a quote itself */
     const char *q = strchr(msg, '\'');
-    const char *end = q ? strchr(q + 1, '\'') : NULL;
-    if (end == NULL) {
+    const char *end = q ? strrchr(msg, '\'') : NULL;
+    if (end == NULL || end == q) {
         return true; /* an unexpected shape: redact rather than risk it */
     }
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        const char *hit = strstr(q, words[i]);
-        if (hit != NULL && hit < end) {
+        if (contains_nocase(q + 1, end, words[i])) {
             return true;
         }
     }

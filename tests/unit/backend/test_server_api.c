@@ -6,6 +6,7 @@
 #include <fcntl.h>
 
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 #include "unit_support.h"
 
 static esp_err_t last_error(esp_tls_t *tls)
@@ -141,6 +142,37 @@ static void test_destroy_closes_socket(void **state)
 #endif
 }
 
+/* A second init on a handle that already has a session is refused: the first session and its
+ * socket stay with the handle (nothing leaks, nothing is replaced). */
+static void test_init_twice_refused(void **state)
+{
+    (void)state;
+#if CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK
+    int a[2], b[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+    esp_tls_cfg_server_t cfg = {.cert_select_cb = (esp_tls_handshake_callback)1};
+    esp_tls_t *tls = esp_tls_init();
+    assert_int_equal(esp_tls_server_session_init(&cfg, a[0], tls), ESP_OK);
+    esp_tls_mem_stats_t before, after;
+    esp_tls_get_mem_stats(&before);
+    assert_int_equal(esp_tls_server_session_init(&cfg, b[0], tls), ESP_ERR_INVALID_STATE);
+    esp_tls_get_mem_stats(&after);
+    assert_int_equal(after.current_bytes, before.current_bytes);
+    int fd = -1;
+    assert_int_equal(esp_tls_get_conn_sockfd(tls, &fd), ESP_OK);
+    assert_int_equal(fd, a[0]);
+    assert_int_equal(esp_tls_conn_destroy(tls), 0); /* closes a[0] */
+    assert_int_equal(fcntl(a[0], F_GETFD), -1);
+    assert_true(fcntl(b[0], F_GETFD) != -1); /* never taken */
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_create_on_bad_socket),
         cmocka_unit_test(test_destroy_closes_socket),
         cmocka_unit_test(test_member_of_missing_feature),
+        cmocka_unit_test(test_init_twice_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

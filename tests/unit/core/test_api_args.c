@@ -201,6 +201,23 @@ static void test_sockfd_get_set(void **state)
     assert_int_equal(esp_tls_conn_destroy(tls), 0); /* closes s */
 }
 
+/* ESP_TLS_DONE set by hand on a handle whose connect failed (no TLS session): read and write
+ * fail, they do not reach a backend context that does not exist. */
+static void test_io_done_without_session(void **state)
+{
+    (void)state;
+    esp_tls_t *tls = new_handle();
+    esp_tls_cfg_t cfg = {.timeout_ms = 2000};
+    int port = unit_closed_port();
+    assert_int_equal(esp_tls_conn_new_sync("127.0.0.1", 9, port, &cfg, tls), -1);
+    assert_int_equal(esp_tls_set_conn_state(tls, ESP_TLS_DONE), ESP_OK);
+    char buf[16] = "hello";
+    assert_int_equal(esp_tls_conn_read(tls, buf, sizeof(buf)), -1);
+    assert_int_equal(esp_tls_conn_write(tls, buf, 5), -1);
+    assert_int_equal(esp_tls_get_bytes_avail(tls), 0);
+    esp_tls_conn_destroy(tls);
+}
+
 static void test_conn_state_get_set(void **state)
 {
     (void)state;
@@ -308,7 +325,11 @@ static void test_http_new_sync_null_args(void **state)
     esp_tls_cfg_t cfg = {.timeout_ms = 300};
     esp_tls_t *tls = new_handle();
     assert_int_equal(esp_tls_conn_http_new_sync(NULL, &cfg, tls), -1);
+    assert_int_equal(last_error_of(tls), ESP_ERR_INVALID_ARG); /* as esp_tls_conn_new_sync */
+    assert_int_equal(esp_tls_conn_http_new_async(NULL, &cfg, tls), -1);
+    assert_int_equal(last_error_of(tls), ESP_ERR_INVALID_ARG);
     assert_int_equal(esp_tls_conn_http_new_sync("https://127.0.0.1/", NULL, tls), -1);
+    assert_int_equal(last_error_of(tls), ESP_ERR_INVALID_ARG);
     assert_int_equal(esp_tls_conn_http_new_sync("https://127.0.0.1/", &cfg, NULL), -1);
     assert_int_equal(esp_tls_conn_destroy(tls), 0);
 }
@@ -561,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_bytes_avail),
         cmocka_unit_test(test_sockfd_get_set),
         cmocka_unit_test(test_conn_state_get_set),
+        cmocka_unit_test(test_io_done_without_session),
         cmocka_unit_test(test_ssl_context_null),
         cmocka_unit_test(test_error_handle_args),
         cmocka_unit_test(test_new_sync_null_args),

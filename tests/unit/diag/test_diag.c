@@ -6,6 +6,7 @@
  */
 #include "unit_support.h"
 
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "esp_log.h"
@@ -182,6 +183,9 @@ static void test_explain_bad_args(void **state)
                                  .esp_tls_error_code = 0x7780};
     assert_int_equal(esp_tls_explain(&bare, &ex), ESP_OK);
     assert_non_null(strstr(ex.cause, "fatal alert"));
+    /* INT_MIN has no magnitude in int (abs() would be undefined): not an Mbed TLS code */
+    assert_int_equal(esp_tls_explain_codes(0, INT_MIN, 0, &ex), ESP_ERR_NOT_FOUND);
+    assert_non_null(strstr(ex.cause, "-0x80000000: not an Mbed TLS error code"));
 }
 
 /* ---- verification outside a handshake --------------------------------------------------- */
@@ -352,6 +356,28 @@ static void test_handshake_name_mismatch(void **state)
     assert_non_null(strstr(ex.fix, "skip_common_name"));
     esp_tls_conn_destroy(tls);
     unit_tls_server_stop(&srv);
+}
+
+/* An empty name names nothing: refused by esp_tls_verify_chain() as by a handshake (neither
+ * takes it for "no name check", which is NULL / skip_common_name). */
+static void test_empty_name_refused(void **state)
+{
+    (void)state;
+    need_pki();
+    uint32_t flags = 0;
+    assert_int_equal(verify(&s_pki.ca, &s_pki.server, false, "", 0, &flags, NULL),
+                     ESP_ERR_INVALID_ARG);
+    int port = 0;
+    int lfd = unit_listener(&port); /* the TCP connect succeeds; no TLS server needed */
+    assert_true(lfd >= 0);
+    int rc;
+    esp_tls_t *tls = connect_to(port, "", ESP_TLS_VER_ANY, &rc);
+    assert_int_equal(rc, -1);
+    esp_tls_error_handle_t h = NULL;
+    assert_int_equal(esp_tls_get_error_handle(tls, &h), ESP_OK);
+    assert_int_equal(esp_tls_get_and_clear_last_error(h, NULL, NULL), ESP_ERR_INVALID_ARG);
+    esp_tls_conn_destroy(tls);
+    close(lfd);
 }
 
 static void test_handshake_chain_kept(void **state)
@@ -615,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_describe_and_pem),
         cmocka_unit_test(test_handshake_name_mismatch),
         cmocka_unit_test(test_handshake_chain_kept),
+        cmocka_unit_test(test_empty_name_refused),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_parse_diagnostics),
         cmocka_unit_test(test_parse_unsupported_algorithm),
