@@ -178,11 +178,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         {"resume-expect", 1, 0, 'r'},
         {"psk", 1, 0, 'K' + 256},
         {"corrupt-ticket", 0, 0, 'X' + 256},
-<<<<<<< HEAD
         {"resume-without-ca", 0, 0, 'W' + 256},
-=======
         {"resumption-key-out", 1, 0, 'O' + 256},
->>>>>>> hostile
         {"send-hex", 1, 0, 'H' + 256},
         {"expect-hex", 1, 0, 'E' + 256},
         {"bundle", 1, 0, 'B'},
@@ -232,11 +229,8 @@ static void parse_args(int argc, char **argv, client_opts_t *o)
         case 'r': o->resume_expect = optarg; break;
         case 'K' + 256: set_psk(o, optarg); break;
         case 'X' + 256: o->corrupt_ticket = true; break;
-<<<<<<< HEAD
         case 'W' + 256: o->resume_without_ca = true; break;
-=======
         case 'O' + 256: o->resumption_key_out = optarg; break;
->>>>>>> hostile
         case 'M' + 256: o->cfg.peer_record_size = (uint16_t)strtol(optarg, NULL, 10); break;
         case 'A':
             o->async = true;

@@ -113,11 +113,8 @@ static int restart(esp_tls_t *tls)
     tls->sockfd = -1;
     tls->retried = true;
     tls->peer_eof = false;
-<<<<<<< HEAD
     tls->close_kind = ESP_TLS_CLOSE_NONE;
-=======
     tls->bio = (esp_tls_bio_state_t){0};
->>>>>>> hostile
     memset(esp_tls_err(tls), 0, sizeof(esp_tls_last_error_t));
     tls->conn_state = ESP_TLS_INIT;
     tls->wait = ESP_TLS_WAIT_NONE;
