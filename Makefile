@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Thin wrapper over CMake. `make` builds and installs to build/install.
 # `make PRESET=lean` builds configs/sdkconfig.lean (on top of sdkconfig.defaults) in
 # build/lean, with its own build/lean/sdkconfig, and installs to build/lean/install.

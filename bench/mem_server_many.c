@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mem_server_many: heap of N idle TLS server sessions in one process.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages the build and the tests need, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * https_server: a small HTTPS server on the ESP-TLS server API. One thread, one accept loop,
  * several clients at once: each accepted socket is made non-blocking and its handshake is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * URL splitting (RFC 3986 §3): only what a connection needs. Stricter than ESP-IDF, which
  * ignored http_parser's result and went on with an empty host; see docs/COMPAT.md.

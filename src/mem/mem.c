@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Counting allocator. Each block carries a 16-byte header with its size, so that free()
  * can subtract it (and wipe the block); 16 keeps the caller's memory aligned like malloc's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The one allocator of the library: counts bytes in use and the peak, for Mbed TLS
  * (installed with mbedtls_platform_set_calloc_free before main()) and for esp-tls itself.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_log: per-tag levels and a replaceable sink (stderr by default).
  */

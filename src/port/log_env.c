@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Log levels from a specification string: esp_tls_log_configure("esp-tls:debug,*:warn") and
  * the same from $ESP_TLS_LOG before main(), so that tracing needs no recompile.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Clocks. Deadlines use CLOCK_MONOTONIC, not gettimeofday(): they must not move when the
  * wall clock is set. Certificate validity uses the wall clock, which esp_tls_verify_chain()

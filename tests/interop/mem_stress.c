@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mem_stress: the library's memory under stress, against openssl s_server -www.
  *

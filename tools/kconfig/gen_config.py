@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Turn the project's Kconfig + sdkconfig into sdkconfig.h and an Mbed TLS config header.
 
 Usage (see tools/kconfig/README.md):

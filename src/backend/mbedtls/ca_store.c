@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The global CA store (reference §6.8). Unlike ESP-IDF's it is reference counted:
  * esp_tls_free_global_ca_store() drops the store's own reference, and connections that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Certificate summaries for people (esp_tls_cert_describe) and DER -> PEM (esp_tls_cert_to_pem).
  */

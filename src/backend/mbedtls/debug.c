@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mbed TLS debug output into esp_log (tag "mbedtls", DEBUG level), built with
  * CONFIG_MBEDTLS_DEBUG, at CONFIG_MBEDTLS_DEBUG_LEVEL or the level set at run time

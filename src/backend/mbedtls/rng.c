@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Randomness straight from the kernel's CSPRNG (getrandom(2)): no per-connection
  * entropy and CTR-DRBG contexts, which saves their memory in every handle.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The certificate policy (src/backend/mbedtls/policy*.c, name_constraints.c), one rule per
  * case, through esp_tls_verify_chain() (the handshake's verification path), on a PKI made by

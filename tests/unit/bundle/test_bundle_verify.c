@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the bundle's verification (src/bundle/bundle_verify.c, bundle_ca_cb.c,
  * esp_crt_bundle.c), with Mbed TLS's chain verification driven directly, as ESP-IDF's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Shared fixture of the ssl transport tests: the test PKI, the Mbed TLS echo server
  * (tls_peer.c) and small helpers. Each test binary includes it once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Test peers for the transport unit tests (see tls_peer.h). The server uses Mbed TLS directly,
  * not esp_tls, so a bug in the library under test cannot hide itself on both ends.
