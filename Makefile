@@ -46,6 +46,7 @@ demo: all
 	sh tests/interop/demo.sh $(CURDIR)/$(INSTALL)/bin/esp-tls
 
 test: all
+	@sh scripts/bootstrap.sh test
 	sh tests/run-all.sh
 
 # x509-limbo, whole suite, through esp_tls_verify_chain(): Web PKI (strict) beside Mbed TLS only
