@@ -32,6 +32,7 @@ static void unref_locked(esp_tls_ca_store_t *store)
 
 static esp_err_t create_locked(void)
 {
+    esp_tls_mem_install(); /* the store's certificates are Mbed TLS blocks */
     if (s_store != NULL) {
         return ESP_OK;
     }

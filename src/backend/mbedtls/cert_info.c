@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../mem/mem.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/ecp.h"
@@ -113,6 +114,7 @@ static void fill_info(const mbedtls_x509_crt *crt, const unsigned char *der, siz
 esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info)
 {
     ESP_ENSURE(der != NULL && len > 0 && info != NULL, ESP_ERR_INVALID_ARG);
+    esp_tls_mem_install();
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     esp_err_t rc = ESP_FAIL;

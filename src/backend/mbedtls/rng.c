@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
+#include "../../mem/mem.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/error.h"
@@ -73,6 +74,7 @@ esp_err_t esp_tls_global_init(void)
 
 esp_err_t esp_tls_mbedtls_psa_init(void)
 {
+    esp_tls_mem_install(); /* before PSA's first block */
     pthread_once(&s_psa_once, psa_init_once);
     if (s_psa_status != PSA_SUCCESS) {
         ESP_LOGE(TAG, "psa_crypto_init() failed: %d", (int)s_psa_status);

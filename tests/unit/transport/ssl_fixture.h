@@ -12,6 +12,7 @@
 #include "unit_support.h"
 
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 #include "esp_transport.h"
 #include "esp_transport_ssl.h"
 #include "esp_transport_tcp.h"
@@ -28,7 +29,7 @@ static unit_tls_server_t s_srv;
 static inline int group_setup(void **state)
 {
     (void)state;
-    if (psa_crypto_init() != PSA_SUCCESS) {
+    if (esp_tls_global_init() != ESP_OK) {
         return -1;
     }
     s_have_pki = unit_pki_make(&s_pki) == 0;
