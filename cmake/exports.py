@@ -100,7 +100,7 @@ def declared_names(pre_path, include_dir):
         if not stmt:
             continue
         words = IDENT.findall(stmt)
-        if words[:1] == ["typedef"] or "static" in words:
+        if not words or words[0] == "typedef" or "static" in words:
             continue
         if kind == "definition":
             problems.append("a public header defines a function that is not static inline: " + stmt)
@@ -114,11 +114,13 @@ def declared_names(pre_path, include_dir):
                 continue
             names.add(m.group(1))
         elif "extern" in words:
-            # a variable: the last identifier before any array bound or initialiser
+            # a variable: the last identifier before any array bound
             m = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*(\[[^\]]*\]\s*)*$", stmt)
             if m:
                 names.add(m.group(1))
-        # anything else (struct/enum tags declared without typedef) defines no symbol
+        elif not (words[0] in ("struct", "union", "enum") and len(words) <= 2):
+            # only a struct, union or enum (tag) may stand alone; a variable needs extern
+            problems.append("a public header defines a variable or something unknown: " + stmt)
     return names, problems
 
 
