@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Thin wrapper over CMake. `make` builds and installs to build/install.
 # `make PRESET=lean` builds configs/sdkconfig.lean (on top of sdkconfig.defaults) in
 # build/lean, with its own build/lean/sdkconfig, and installs to build/lean/install.
@@ -45,6 +46,7 @@ demo: all
 	sh tests/interop/demo.sh $(CURDIR)/$(INSTALL)/bin/esp-tls
 
 test: all
+	@sh scripts/bootstrap.sh test
 	sh tests/run-all.sh
 
 # x509-limbo, whole suite, through esp_tls_verify_chain(): Web PKI (strict) beside Mbed TLS only

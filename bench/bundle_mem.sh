@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/bundle_mem.sh [BUILD_DIR [INSECURE_BUILD_DIR]]: peak heap of one client connection
 # (the library's counter, esp_tls_get_mem_stats(); the example client prints heap_peak=)
 # by how the server is verified, as a table. Not a test: nothing here fails on a number

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * LD_PRELOAD heap counter for bench/mem.sh: bytes requested through malloc and friends,
  * in use and at the peak, for programs the library's own counter cannot see (stock Mbed TLS'

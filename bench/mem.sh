@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/mem.sh DEFAULT_BUILD LEAN_BUILD: memory of one TLS client connection, one connection per
 # process, {TLS 1.2, TLS 1.3} x {ECDSA P-256, RSA-2048 server} x {CA, bundle, mutual}, with
 # peers measured in the same run. Writes BUILD/bench-mem.csv and, with gnuplot, bench-mem.svg.

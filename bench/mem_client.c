@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mem_client: heap of one client connection, by phase, from the library's counting allocator
  * (esp_tls_get_mem_stats(): every allocation of esp-tls and Mbed TLS).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bench peer for bench/mem.sh (Debian's /usr/bin/python3, stdlib ssl, i.e. OpenSSL).
 
     mem_server.py PORT CERT KEY [--client-ca FILE] [--tls12|--tls13]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mem_server_many: heap of N idle TLS server sessions in one process.
  *
@@ -58,7 +59,7 @@ static size_t in_use(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 || psa_crypto_init() != PSA_SUCCESS) {
+    if (argc != 5 || esp_tls_global_init() != ESP_OK) {
         fprintf(stderr, "usage: mem_server_many PORT CERT KEY N\n");
         return 2;
     }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make bench: performance figures, printed as a table, with peers measured in the same run.
 # Not a test: nothing here passes or fails on a number.
 #   bench/run.sh BUILD_DIR [LEAN_BUILD_DIR]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Certificate bundle (src/bundle, include/esp_crt_bundle.h): the generator as a host tool,
 # and the default bundle built from the build machine's ca-certificates into the library.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Install tree: include/ (API, sdkconfig.h, Mbed TLS headers with the generated config),
 # lib/ (libesp_tls.a/.so and the Mbed TLS static libraries), lib/pkgconfig, lib/cmake, bin/.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Mbed TLS 3.6: either built here from Debian's source package with the configuration
 # generated from sdkconfig, or an existing install (ESP_TLS_MBEDTLS_PREFIX).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The TLS layer parses the peer's Certificate message itself, with mbedtls_x509_crt_parse_der()
 # (TLS 1.2 and 1.3, and session copies) or mbedtls_x509_crt_parse_der_nocopy(). To parse the
 # server's intermediates as the policy parses the CAs a user loads (nameConstraints accepted,

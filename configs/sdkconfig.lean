@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Lean memory preset (sdkconfig format), applied after sdkconfig.defaults:
 #   make PRESET=lean            -> build/lean/install/
 #   cmake -S . -B build/lean -DSDKCONFIG_DEFAULTS="sdkconfig.defaults;configs/sdkconfig.lean"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_crt_bundle.h
  * @brief Certificate bundle: verify servers against a compact, read-only set of trusted roots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_err.h
  * @brief ESP-IDF compatible error type and the generic error codes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_log.h
  * @brief ESP-IDF compatible logging: tags, levels, esp_log_level_set() and a stderr sink.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_tls.h
  * @brief ESP-TLS: one call opens a verified TLS (or plain TCP) connection.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_tls_crypto.h
  * @brief Small crypto helpers of ESP-TLS (used by esp_http_server for WebSocket handshakes).

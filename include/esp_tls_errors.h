@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_tls_errors.h
  * @brief ESP-TLS error codes, the error tracker types and its getters.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_tls_ext.h
  * @brief POSIX extras that ESP-IDF's esp-tls does not have.

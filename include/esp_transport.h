@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_transport.h
  * @brief esp_transport: one connect/read/write/poll/close interface over several transports.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_transport_ssl.h
  * @brief The ssl transport: TLS through esp_tls, configured by setters.

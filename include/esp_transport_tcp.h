@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * @file esp_transport_tcp.h
  * @brief The tcp transport: plain TCP through esp_tls (is_plain_tcp).

@@ -1,11 +1,19 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages the build and the tests need, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
+#   bootstrap.sh        what `make` needs
+#   bootstrap.sh test   and what only `make test` needs (TEST_PKGS)
 set -eu
 
 PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
 dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
 gnuplot-nox"
+# libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so (tests/two_mbedtls)
+TEST_PKGS="libmbedtls-dev"
+if [ "${1:-}" = test ]; then
+    PKGS="$PKGS $TEST_PKGS"
+fi
 
 missing=""
 for p in $PKGS; do

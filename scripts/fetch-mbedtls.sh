@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fetches Mbed TLS 3.6 from Debian's source package (suite trixie) with apt's ordinary
 # client under a private configuration in $1 (the build folder), unpacks it with
 # dpkg-source (Debian's patches applied) and checks that it is a 3.6.x release.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `make test`: every test, three ways.
 #   1. the release build: unit + interop tests (ctest)
 #   2. an ASan+UBSan build of the library, tests and client: the same ctest run

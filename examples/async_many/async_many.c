@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * async_many: N TLS connections from one thread, each opened with esp_tls_conn_new_async()
  * (non_block), all driven by one poll() loop on esp_tls_get_poll_target(). Prints completed

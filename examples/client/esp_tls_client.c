@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_tls_client: an ESP-IDF-style client on esp_tls.h, used by `make demo` and by the
  * interop tests. It prints key=value lines that the tests check.

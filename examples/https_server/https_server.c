@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * https_server: a small HTTPS server on the ESP-TLS server API. One thread, one accept loop,
  * several clients at once: each accepted socket is made non-blocking and its handshake is
@@ -28,6 +29,7 @@
 
 #include "esp_log.h"
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 #include "mbedtls/error.h"
 #include "psa/crypto.h"
 
@@ -157,8 +159,10 @@ static void sni_add(server_opts_t *o, char *arg)
         fprintf(stderr, "--sni NAME:CERT:KEY (at most %d)\n", MAX_SNI);
         exit(2);
     }
-    if (o->sni.count == 0 && psa_crypto_init() != PSA_SUCCESS) {
-        exit(2); /* Mbed TLS 3.6 parses EC keys with PSA */
+    /* before this program's own Mbed TLS calls: esp-tls's allocator and PSA (Mbed TLS 3.6
+     * parses EC keys with PSA) */
+    if (o->sni.count == 0 && esp_tls_global_init() != ESP_OK) {
+        exit(2);
     }
     *cert++ = *key++ = '\0';
     sni_entry_t *e = &o->sni.entry[o->sni.count++];

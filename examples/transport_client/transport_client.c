@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * transport_client: an ESP-IDF-style client on esp_transport (tcp or ssl transport), used by
  * the interop tests. It prints key=value lines that the tests check:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The TLS backend interface: one const ops table per TLS stack. The core checks a slot for
  * NULL before calling it. A backend reaches the socket only through the BIO callbacks in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Cross-signed mode (reference §3.3): Mbed TLS asks this trusted-CA callback for the trusted
  * parents of each certificate of the chain, so that a chain ends at the first bundled root it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Bundle validation and lookup (reference §3.2). Every read is bounds-checked against the
  * blob's size during validation; lookups then rely on the validated layout.

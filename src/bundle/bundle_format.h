@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The certificate bundle's binary format (reference §3.2): validation and lookup over a
  * caller-owned blob. Nothing here allocates or logs, so the parser can be fuzzed alone.

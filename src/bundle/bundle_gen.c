@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Generator: collect the roots, sort them by subject, serialise them in the bundle format
  * (reference §3.2), and write the file atomically.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The bundle generator as a library function: certificates (PEM files with many certificates,
  * DER files, directories of them) in, a bundle in ESP-IDF's format out. The output is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Generator: from one DER certificate to a bundle entry (subject name + public key).
  *

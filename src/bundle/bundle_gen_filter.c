@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Generator filter: a CSV whose second column lists the labels of the certificates to keep
  * (the first line is a header), as ESP-IDF's cmn_crt_authorities.csv.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Generator inputs: files (PEM with many certificates, DER with one) and directories.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Internals of the bundle generator (bundle_gen*.c).
  */

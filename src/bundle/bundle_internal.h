@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Internals of the certificate bundle shared by its modules and the unit tests.
  */

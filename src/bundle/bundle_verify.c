@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The bundle's verify callback (reference §3.3): Mbed TLS calls it for every certificate of
  * the chain it built, top first. The top certificate comes flagged "not trusted", since the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_crt_bundle.h: the process-wide bundle in use and how a configuration is hooked to it
  * (reference §3.3). The bundle is a view of a caller-owned (or embedded) blob, guarded by a

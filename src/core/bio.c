@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * BIO callbacks. While esp_tls_conn_new_sync() runs, a blocking socket is polled against
  * the connection deadline before each call, so the deadline holds inside a handshake step.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Error tracker: one slot per kind of code, last write wins per slot (reference §2.3).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Public entry points and the client connection state machine (reference §6.1):
  * INIT -> CONNECTING -> HANDSHAKE -> DONE, or FAIL. One loop drives it; each state is one

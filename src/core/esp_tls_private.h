@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Private definition of struct esp_tls, shared by the core and the backends.
  */

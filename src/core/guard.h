@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Guard macros: uniform error propagation for functions returning esp_err_t.
  */

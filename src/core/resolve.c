@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Asynchronous name resolution with c-ares. glibc's getaddrinfo_a() was the alternative; it
  * was not chosen because it answers on a thread of its own (no socket the caller's poll()

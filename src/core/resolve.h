@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Name resolution that never blocks the caller (c-ares), and address literals.
  */

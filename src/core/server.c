@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Server sessions on sockets the application accepted (reference §1.5, §6.6). The socket
  * belongs to the caller: esp_tls_server_session_delete() leaves it open,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * TCP connect with ESP-IDF's socket semantics, fixed where the original was wrong:
  * every resolved address is tried in order, poll() replaces select(), IPv6 uses the right

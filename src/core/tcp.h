@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * TCP layer: resolve, connect across every resolved address, socket options, poll.
  */

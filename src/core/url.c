@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * URL splitting: only what a connection needs (scheme, host, port). Where the host ends and
  * the path begins follows the WHATWG URL Standard (what browsers and curl agree on), so that a

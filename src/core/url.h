@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * URL splitting for esp_tls_conn_http_new_*: scheme, host and port only.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Per-connection diagnostics and the registry that lets esp_tls_explain() find them from an
  * error handle without trusting the handle to be inside an esp_tls_t.

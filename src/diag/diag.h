@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Diagnostics kept per connection (the peer's chain, the name expected, the alert received)
  * and the tables behind esp_tls_explain(). A connection allocates its esp_tls_diag only when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_tls_explain(): a cause and a fix for the codes a connection captured, from the tables
  * in explain_tables.c plus what the connection saw (the name expected, the alert received).

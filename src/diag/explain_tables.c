@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The words behind esp_tls_explain(): one row per code, a cause and a fix. Rows with a
  * "%u" in the cause get MBEDTLS_SSL_IN_CONTENT_LEN; explain.c adds what the connection saw.

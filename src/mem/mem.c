@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Counting allocator. Each block carries a 16-byte header with its size and the counter it is
  * charged to, so that free() can subtract it (and wipe the block); 16 keeps the caller's memory
  * aligned like malloc's.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -126,13 +128,20 @@ void esp_tls_mem_free(void *ptr)
 }
 
 #if defined(MBEDTLS_PLATFORM_MEMORY)
-/* Installed before main(): every Mbed TLS block must come from the same allocator that
- * frees it, including blocks of calls made before the first esp_tls_init(). */
-__attribute__((constructor)) static void install(void)
+static pthread_once_t s_install_once = PTHREAD_ONCE_INIT;
+
+static void install(void)
 {
     mbedtls_platform_set_calloc_free(esp_tls_mem_calloc, esp_tls_mem_free);
 }
 #endif
+
+void esp_tls_mem_install(void)
+{
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+    pthread_once(&s_install_once, install);
+#endif
+}
 
 void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats)
 {

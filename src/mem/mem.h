@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The one allocator of the library: counts bytes in use and the peak, for Mbed TLS
- * (installed with mbedtls_platform_set_calloc_free before main()) and for esp-tls itself.
+ * (installed with mbedtls_platform_set_calloc_free by esp_tls_mem_install()) and for esp-tls.
  */
 #pragma once
 
@@ -9,6 +10,15 @@
 
 void *esp_tls_mem_calloc(size_t n, size_t size);
 void esp_tls_mem_free(void *ptr);
+
+/**
+ * Makes this allocator Mbed TLS's, once (no load-time constructor). Called first by every entry
+ * point that can allocate in Mbed TLS without a connection: esp_tls_global_init() and the first
+ * connection, ticket keys and esp_tls_verify_chain() (esp_tls_mbedtls_psa_init()), the global CA
+ * store, esp_tls_cert_describe(). A block Mbed TLS allocated before must not be freed after: a
+ * program that also calls Mbed TLS itself (static link) calls esp_tls_global_init() first.
+ */
+void esp_tls_mem_install(void);
 
 /**
  * One-shot substitution for the calling thread: the next allocation of exactly @p from bytes

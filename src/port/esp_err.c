@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h and esp_transport.h.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_log: per-tag levels and a replaceable sink (stderr by default).
  */
@@ -28,6 +29,30 @@ static int s_tag_count;
 static esp_log_level_t s_default_level = (esp_log_level_t)CONFIG_LOG_DEFAULT_LEVEL;
 static vprintf_like_t s_sink;
 
+/* $ESP_TLS_LOG ("tag:level,..."), applied once, at the first level query or change (every log
+ * line queries the level), not at load time: a level the program sets itself comes later and
+ * overrides it. esp_tls_log_configure() sets levels through esp_log_level_set(), hence the
+ * per-thread flag that keeps the once routine from being entered again from within. */
+static pthread_once_t s_env_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool s_env_applying;
+
+static void log_from_env(void)
+{
+    const char *env = getenv("ESP_TLS_LOG");
+    if (env != NULL && env[0] != '\0') {
+        s_env_applying = true;
+        (void)esp_tls_log_configure(env);
+        s_env_applying = false;
+    }
+}
+
+static void env_once(void)
+{
+    if (!s_env_applying) {
+        pthread_once(&s_env_once, log_from_env);
+    }
+}
+
 static int stderr_vprintf(const char *format, va_list args)
 {
     return vfprintf(stderr, format, args);
@@ -48,6 +73,7 @@ void esp_log_level_set(const char *tag, esp_log_level_t level)
     if (tag == NULL) {
         return;
     }
+    env_once();
     pthread_mutex_lock(&s_log_lock);
     if (strcmp(tag, "*") == 0) {
         s_default_level = level;
@@ -67,6 +93,7 @@ void esp_log_level_set(const char *tag, esp_log_level_t level)
 
 esp_log_level_t esp_log_level_get(const char *tag)
 {
+    env_once();
     pthread_mutex_lock(&s_log_lock);
     int i = tag ? find_tag(tag) : -1;
     esp_log_level_t level = i >= 0 ? s_tags[i].level : s_default_level;
@@ -147,15 +174,5 @@ void esp_log_buffer_hex_internal(const char *tag, const void *buf, uint16_t len,
             used += (size_t)snprintf(hex + used, sizeof(hex) - used, "%02x ", p[i]);
         }
         esp_log_write(level, tag, "%s", hex);
-    }
-}
-
-/* $ESP_TLS_LOG ("tag:level,..."), applied before main(). Here rather than in log_env.c: this
- * object is linked into every program that logs, even from a static library. */
-__attribute__((constructor(101))) static void log_from_env(void)
-{
-    const char *env = getenv("ESP_TLS_LOG");
-    if (env != NULL && env[0] != '\0') {
-        (void)esp_tls_log_configure(env);
     }
 }

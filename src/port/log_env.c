@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Log levels from a specification string: esp_tls_log_configure("esp-tls:debug,*:warn") and
- * the same from $ESP_TLS_LOG before main(), so that tracing needs no recompile.
+ * the same from $ESP_TLS_LOG at the first log-level query (src/port/log.c), so that tracing
+ * needs no recompile.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Clocks. Deadlines use CLOCK_MONOTONIC, not gettimeofday(): they must not move when the
  * wall clock is set. Certificate validity uses the wall clock, which esp_tls_verify_chain()
  * can replace for the calling thread only.
  */
+#include <pthread.h>
 #include <time.h>
 
 #include "../core/esp_tls_private.h"
@@ -28,13 +30,19 @@ static mbedtls_time_t wall_or_override(mbedtls_time_t *out)
     return now;
 }
 
-__attribute__((constructor)) static void install_time(void)
+/* Until a thread sets a validation time, Mbed TLS's own default (the generated configuration's
+ * MBEDTLS_PLATFORM_STD_TIME, time()) gives the same answer: the hook is installed with the first
+ * override, once, not at load time. */
+static pthread_once_t s_time_once = PTHREAD_ONCE_INIT;
+
+static void install_time(void)
 {
     mbedtls_platform_set_time(wall_or_override);
 }
 
 bool esp_tls_set_validation_time(int64_t when)
 {
+    pthread_once(&s_time_once, install_time);
     s_validation_time = when;
     return true;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Generic transport layer: handles, lists, dispatch to each transport's hooks, and the error
  * storage shared with esp_tls (reference §10). Return values for NULL handles and missing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The tcp and ssl transports: both wrap one esp_tls_cfg_t (is_plain_tcp for tcp) and one
  * esp_tls connection (reference §10). Connect, read and write map esp_tls results onto the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Private definition of a transport handle, shared by the generic layer (transport.c) and the
  * esp_tls based tcp and ssl transports (transport_esp_tls.c, transport_setters.c).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Setters of the ssl and tcp transports: each writes one field of the esp_tls_cfg_t that
  * every connect passes to esp_tls (reference §10). Pointers are stored, not copied.

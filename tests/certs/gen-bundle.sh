@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gen-bundle.sh OUTDIR: a throw-away PKI for the certificate bundle tests (unit tests in
 # tests/unit/bundle, interop tests/interop/bundle.sh, bench/bundle_mem.sh). POSIX sh + the
 # openssl CLI only; nothing here is committed. Idempotent: if OUTDIR/.done exists and no

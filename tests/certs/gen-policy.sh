@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gen-policy.sh OUTDIR: a throw-away EC P-256 PKI for the certificate policy tests (unit test
 # backend.policy, interop policy.sh). POSIX sh + the openssl CLI; nothing is committed.
 # Idempotent: does nothing if OUTDIR/.done exists and is less than a day old.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gen.sh OUTDIR: generates a throw-away test PKI for the interop tests and the demo.
 # POSIX sh + the openssl CLI only. Nothing here is ever committed: the files are made at
 # test time. Idempotent: if OUTDIR/.done exists and no certificate that should be valid

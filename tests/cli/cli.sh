@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # cli.sh ESP_TLS_TOOL CERTDIR: the esp-tls command-line tool, run as a user would, against
 # openssl s_server/s_client, gnutls-serv/gnutls-cli and openssl verify on loopback. Each case
 # checks the exit status and output patterns; it prints PASS/FAIL per case and fails if any

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Convert x509-limbo's limbo.json(.xz) into the line format limbo_run.c reads.
 
 One case per block (certificates as base64 DER, one per line):

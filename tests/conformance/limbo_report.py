@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Run limbo_run over a converted suite with both profiles and print the pass rates.
 
     limbo_report.py LIMBO_RUN CASES [--divergences FILE]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * x509-limbo harness: runs the SERVER cases written by limbo_convert.py through
  * esp_tls_verify_chain(), the verification path of a client handshake, with each case's

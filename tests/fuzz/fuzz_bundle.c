@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fuzz target for the certificate bundle parser (src/bundle/bundle_format.c): any blob may be
  * handed to esp_crt_bundle_set(). Whatever the input, validation must not read outside it, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Shared by the TLS fuzz targets (fuzz_credentials, fuzz_client_record, fuzz_server_record):
  * a fixed EC P-256 certificate and key (CN fuzz.example, self-signed, valid until 2126), a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fuzz target for the certificate and key loading paths, as esp-tls drives them
  * (src/backend/mbedtls/credentials.c, ca_store.c, server_config.c, verify.c): the input is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fuzz target for the server's record path: the input (after one options byte) is everything
  * a client sends, handshake records then application data, followed by end of file, into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Fuzz target for the URL splitter (src/core/url.c), which every esp_tls_conn_http_new_*()
  * call runs on the application's URL. Whatever the input: no read outside the string, and an

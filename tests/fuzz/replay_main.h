@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The replay mode shared by the fuzz targets: a normal main() that feeds every file of the
  * given files or directories (default: FUZZ_CORPUS) to LLVMFuzzerTestOneInput() once, each in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh [SECONDS] [TARGET]: build a libFuzzer target with clang (-fsanitize=fuzzer,address,
 # undefined) and fuzz it, starting from its committed corpus (tests/fuzz/corpus/<name>, the
 # target's name without "fuzz_"). Default: 60 seconds of fuzz_bundle. New inputs go to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* An ESP-IDF-style program built against the installed tree (pkg-config or CMake). */
 #include <stdio.h>
 #include <string.h>

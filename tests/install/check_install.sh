@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the build into a temporary prefix, then builds and runs an ESP-IDF-style program
 # against it three ways: pkg-config --static, pkg-config with the shared library, and CMake's
 # find_package(esp_tls).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # async.sh CLIENT CERTDIR: esp_tls_conn_new_async() with non_block, driven by poll() on
 # esp_tls_get_poll_target() / esp_tls_get_poll_timeout() (the client's --async). The client
 # prints the number of calls, the longest single call and the total time; no call may block

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Certificate bundle interop tests (bundle.sh): the example client with --bundle against
 # openssl s_server and gnutls-serv. Included from tests/interop/CMakeLists.txt (uses the
 # esp_tls_interop_certs fixture and ESP_TLS_INTEROP_CERTS; cmake/bundle.cmake set

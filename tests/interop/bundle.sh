@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bundle.sh CLIENT CERTDIR GEN BUNDLECERTS MODE BUILTIN: the certificate bundle against real
 # servers.
 #   CLIENT       the example client (--bundle FILE: esp_crt_bundle_set(); --bundle-default: the

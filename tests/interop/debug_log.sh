@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # debug_log.sh CLIENT CERTDIR: the most verbose log of a full session (every tag at VERBOSE,
 # Mbed TLS debug level 4, turned on from the environment without a rebuild) shows the
 # handshake trace and the server's certificate chain, and holds none of the session's secrets:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh ESP_TLS_TOOL: `make demo`. Generates the test PKI in build/demo-certs
 # (tests/certs/gen.sh), then runs `esp-tls demo` on it (tools/cli/demo.c): an esp-tls server
 # (TLS 1.3, client certificate required) and an esp-tls client on 127.0.0.1, the session's

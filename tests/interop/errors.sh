@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # errors.sh CLIENT CERTDIR: failures and the codes they leave in the error handle
 # (esp_tls_get_and_clear_last_error: last_error, tls_code = Mbed TLS error, tls_flags =
 # X.509 verify flags; errno from ESP_TLS_ERR_TYPE_SYSTEM).

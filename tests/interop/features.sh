@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # features.sh CLIENT CERTDIR: ALPN, esp_tls_conn_http_new_sync() URLs, common_name and
 # skip_common_name, the global CA store, DER CAs, encrypted client keys, version
 # negotiation and plain TCP. Each feature has a control case that must fail without it.

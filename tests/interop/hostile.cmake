@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile peers (tests/interop/hostile.py): crafted records, resets, trickling handshakes,
 # truncation, oversized certificates and chains, renegotiation, old versions, against the
 # example client and the example server. Label interop; and under Valgrind (label valgrind,

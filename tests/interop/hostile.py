@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Hostile peers on 127.0.0.1 against the example client and the example server.
 
     hostile.py CLIENT HTTPS_SERVER CERTDIR CACHEDIR [CASE-GLOB ...]

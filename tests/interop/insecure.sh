@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # insecure.sh CLIENT CERTDIR MODE: a client with no verification option, against a real
 # server. MODE "skip" (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY=y): it connects, but a CA that
 # is configured is still enforced. MODE "strict" (the default build): setup fails with

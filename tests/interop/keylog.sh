@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # keylog.sh CLIENT CERTDIR: the NSS key log (SSLKEYLOGFILE) decrypts a real capture. tshark
 # records the loopback traffic between the example client and openssl s_server -www; tshark
 # then finds the client's HTTP request (a unique path) inside the TLS records only when given

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh: shared helpers for the interop tests (POSIX sh; sourced, not run).
 #
 #   . "$(dirname "$0")/lib.sh"

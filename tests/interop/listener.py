@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tiny TCP listeners for the interop tests (run with /usr/bin/python3, stdlib only).
 
     listener.py silent HOST PORT   accept connections, keep them open, never send a byte

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # matrix_gnutls.sh CLIENT CERTDIR: the client against `gnutls-serv --http`:
 # TLS 1.2/1.3 x RSA-2048/ECDSA P-256 x server-auth/mutual-auth on 127.0.0.1, and a
 # subset on ::1. Mutual auth: --require-client-cert --verify-client-cert, and the

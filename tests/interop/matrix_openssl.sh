@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # matrix_openssl.sh CLIENT CERTDIR: the client against `openssl s_server -www`:
 # TLS 1.2/1.3 x RSA-2048/ECDSA P-256 x server-auth/mutual-auth on 127.0.0.1, and a
 # subset on ::1. Mutual auth: the server requires a client certificate (-Verify 1) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * mem_stress: the library's memory under stress, against openssl s_server -www.
  *
@@ -262,7 +263,7 @@ static bool read_pem(const char *dir, const char *name, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || psa_crypto_init() != PSA_SUCCESS) {
+    if (argc < 3 || esp_tls_global_init() != ESP_OK) {
         fprintf(stderr, "usage: mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) "
                         "[--tls12|--tls13]\n");
         return 2;

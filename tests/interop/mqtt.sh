@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # mqtt.sh CLIENT CERTDIR: the FAQ's MQTT questions against a real mosquitto broker with TLS on
 # 127.0.0.1: mutual authentication (require_certificate), and a broker reached by its IP
 # address whose certificate names only a host name (skip_common_name). The client sends an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A scriptable TLS peer for the async tests (Debian's /usr/bin/python3, stdlib only).
 
     peer.py PORT CERT KEY [--greeting N] [--no-read] [--new-keys] [--close] [--host ADDR]

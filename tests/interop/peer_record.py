@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """esp_tls_cfg_t.peer_record_size against real servers (python3, stdlib only).
 
     peer_record.py CLIENT CERTDIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # policy.sh CLIENT CERTDIR: the certificate policy on real handshakes with openssl s_server,
 # which sends the intermediate itself (-cert_chain): the TLS layer parses the server's chain
 # through the policy's parser (cmake/peer_parse_hook.cmake), so an intermediate with critical

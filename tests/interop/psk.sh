@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # psk.sh CLIENT CERTDIR: pre-shared keys (CONFIG_ESP_TLS_PSK_VERIFICATION), TLS 1.2 PSK
 # ciphersuites and TLS 1.3 PSK key exchange, against openssl s_server -psk (no certificate).
 . "$(dirname "$0")/lib.sh"

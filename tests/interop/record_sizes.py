@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Peer for mem_stress --record-sizes (Debian's /usr/bin/python3, stdlib ssl = OpenSSL).
 
     record_sizes.py PORT CERT KEY

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # resume.sh CLIENT CERTDIR: client session resumption (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS)
 # proven by the server: openssl s_server -www says "New, ..." or "Reused, ..." in its page.
 # The client reads the first response, takes esp_tls_get_client_session(), closes, and

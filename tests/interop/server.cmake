@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Server interop tests: examples/https_server (the ESP-TLS server API) against openssl
 # s_client, gnutls-cli, curl, the example client and python3 fault clients
 # (tests/interop/server_*.sh, runner in server_lib.sh). Included by

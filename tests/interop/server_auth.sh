@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_auth.sh HTTPS_SERVER ESP_TLS_CLIENT CERTDIR: what the ESP-TLS server configuration
 # does, seen by real clients: client certificates (cacert_buf: required, or optional with
 # client_cert_authmode_optional), the certificate-select hook choosing by SNI (cert_select_cb

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_client.sh KIND [ARGS...]: one client of the server tests (server_lib.sh runs it, with
 # PORT, D, ESP_CLIENT and PY in the environment). Every client connects to 127.0.0.1:$PORT,
 # sends an HTTP/1.0 GET and reads the answer. A tool's own output is printed with a "| "

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_faults.sh HTTPS_SERVER ESP_TLS_CLIENT CERTDIR: clients that misbehave, and the server
 # that must survive them. Handshake deadlines: esp_tls_server_session_create() with
 # tls_handshake_timeout_ms (--blocking --timeout MS) returns the positive

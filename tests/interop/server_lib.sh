@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # server_lib.sh: the table runner of lib.sh turned around, for the server tests: the server
 # is examples/https_server and the clients are openssl s_client, gnutls-cli, curl, the example
 # client and python3 socket clients (server_client.sh). POSIX sh; sourced, not run.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_matrix.sh HTTPS_SERVER ESP_TLS_CLIENT CERTDIR: examples/https_server (the ESP-TLS
 # server API, asynchronous accept loop) against openssl s_client, gnutls-cli, curl and the
 # example client, over TLS 1.2 and 1.3 with RSA and ECDSA certificates, with and without

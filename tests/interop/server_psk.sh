@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_psk.sh HTTPS_SERVER ESP_TLS_CLIENT CERTDIR: examples/https_server as a PSK server (no
 # certificate; CONFIG_ESP_TLS_PSK_VERIFICATION) against openssl s_client -psk and the example
 # client, TLS 1.2 PSK ciphersuites and TLS 1.3 PSK key exchange.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # server_valgrind.sh HTTPS_SERVER ESP_TLS_CLIENT CERTDIR: the example server's whole life, with
 # sessions that succeed and sessions that fail half-way, ending by itself (--max N) with exit
 # status 0. With ESP_TLS_WRAP set (tests/run-all.sh: valgrind --error-exitcode=99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # esp_transport interop tests: examples/transport_client (tcp and ssl transports) against
 # openssl s_server and the python3 listeners of listener.py (tests/interop/transport.sh).
 # Included by tests/interop/CMakeLists.txt, after ESP_TLS_INTEROP_CERTS and the

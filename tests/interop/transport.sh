@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # transport.sh CLIENT CERTDIR: esp_transport (examples/transport_client) against real peers:
 # openssl s_server -www for the ssl transport, listener.py for the tcp transport, a closed
 # port and a silent server. CLIENT prints result= (esp_transport_connect: 0/-1; with --async

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The FAQ's menuconfig paths exist as written, with ESP-IDF's option names.
 
 Run with Debian's python3 (kconfiglib): /usr/bin/python3 test_menu_paths.py KCONFIG

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_crt_bundle_gen: build a certificate bundle (ESP-IDF's x509_crt_bundle format) from PEM
  * and DER certificates. A thin front end to esp_crt_bundle_build() (src/bundle/bundle_gen.h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls bundle build|list|check: the certificate bundle (ESP-IDF's x509_crt_bundle format).
  *

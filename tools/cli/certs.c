@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Certificate files as the tool reads them: PEM (any number of CERTIFICATE blocks) or DER (one
  * or more concatenated certificates), held as DER. Base64 and the DER length are decoded here,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls command-line tool: what the subcommands share (exit codes, files, certificates,
  * output). The tool uses the public API only: esp_tls.h, esp_tls_ext.h, esp_crt_bundle.h,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls client: options and the flow of a client run (see client_io.c for data and output). */
 #include <getopt.h>
 #include <signal.h>

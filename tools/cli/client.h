@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls client: state shared by client.c (options, connect) and client_io.c (data, output). */
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls client: connecting, data (request, relay), resumption and the report. */
 #include <errno.h>
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls client: --resume and the report (summary lines on stderr, or JSON on stdout). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls config: the configuration this tool (and its library) was compiled with: the
  * CONFIG_ESP_TLS_* and CONFIG_MBEDTLS_* values of the generated sdkconfig.h (the table is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls demo: the scenario of `make demo`, run with this tool's own subcommands so that every
  * step is a command a user can copy. A mutual-TLS 1.3 session on loopback, then a failure (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * A minimal DER reader (X.690 definite lengths) for the names and keys of a bundle. Every read
  * is bounds-checked against the enclosing element; anything unexpected gives up politely.

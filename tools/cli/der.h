@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Just enough DER for `esp-tls bundle list`: a Name and a SubjectPublicKeyInfo as text. */
 #pragma once
 

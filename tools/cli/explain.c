@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls explain CODE [FLAGS]: what an error code means and what to change.
  * CODE >= 0x8000 is an esp_err_t (ESP_ERR_ESP_TLS_*), anything else an Mbed TLS code (either

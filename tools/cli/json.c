@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A streaming JSON writer: enough for one object per run, written as it is built. */
 #include <string.h>
 

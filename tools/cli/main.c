@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls: the command-line tool of esp-tls for POSIX (s_client, s_server and verify of this
  * library). One subcommand per file; docs/cli.md describes them, their exit codes and --json.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Reporting: captured error codes with their explanation, and certificate summaries. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls server: options and set-up (sockets and sessions are in server_io.c). */
 #include <getopt.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls server: state shared by server.c (options) and server_io.c (sockets, sessions). */
 #pragma once
 

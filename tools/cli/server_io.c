@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* esp-tls server: listening, accepting, one session at a time (www, echo or relay). */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>

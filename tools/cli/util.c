@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Small helpers of the esp-tls tool: files, numbers, escapes, lists, targets. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp-tls verify: verify a certificate chain with esp_tls_verify_chain(), the code path of a
  * client handshake (same anchors, policy and callback), and say why it fails.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Turn the project's Kconfig + sdkconfig into sdkconfig.h and an Mbed TLS config header.
 
 Usage (see tools/kconfig/README.md):
@@ -317,6 +318,9 @@ def mbedtls_overrides(v):
          "counter is written by every thread without a lock")
     flag("MBEDTLS_PLATFORM_TIME_ALT", v.on("MBEDTLS_HAVE_TIME"),
          "esp_tls_verify_chain() validates at a given time (src/port/time.c)")
+    if v.on("MBEDTLS_HAVE_TIME"):
+        number("MBEDTLS_PLATFORM_STD_TIME", "time",
+               "the wall clock until esp_tls_verify_chain() installs its hook (src/port/time.c)")
     return ov
 
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The global CA store (reference §6.8). Unlike ESP-IDF's it is reference counted:
  * esp_tls_free_global_ca_store() drops the store's own reference, and connections that
@@ -31,6 +32,7 @@ static void unref_locked(esp_tls_ca_store_t *store)
 
 static esp_err_t create_locked(void)
 {
+    esp_tls_mem_install(); /* the store's certificates are Mbed TLS blocks */
     if (s_store != NULL) {
         return ESP_OK;
     }

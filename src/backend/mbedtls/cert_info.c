@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Certificate summaries for people (esp_tls_cert_describe) and DER -> PEM (esp_tls_cert_to_pem).
  */
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "../../diag/escape.h"
+#include "../../mem/mem.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/ecp.h"
@@ -117,6 +119,7 @@ static void fill_info(const mbedtls_x509_crt *crt, const unsigned char *der, siz
 esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info)
 {
     ESP_ENSURE(der != NULL && len > 0 && info != NULL, ESP_ERR_INVALID_ARG);
+    esp_tls_mem_install();
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     esp_err_t rc = ESP_FAIL;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Client configuration translator (reference §6.5), split by concern: name and SNI,
  * protocol versions and ciphersuites, ALPN, own credentials, then verification.

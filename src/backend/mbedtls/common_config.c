@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Configuration steps shared by clients and servers: defaults, ALPN, protocol versions, the
  * hardware-only options, and the final setup with the core's BIO callbacks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Certificate and key parsing with diagnostics that say what is wrong with the buffer
  * (the FAQ's "certificate parse failure" and the -0x2180 of a PEM length without its NUL).

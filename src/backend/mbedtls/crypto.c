@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_tls_crypto.h on Mbed TLS.
  */

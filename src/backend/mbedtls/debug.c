@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mbed TLS debug output into esp_log (tag "mbedtls", DEBUG level), built with
  * CONFIG_MBEDTLS_DEBUG, at CONFIG_MBEDTLS_DEBUG_LEVEL or the level set at run time
@@ -113,10 +114,31 @@ static void debug_cb(void *ctx, int level, const char *file, int line, const cha
                   msg);
 }
 
+static void set_level(int level)
+{
+    s_debug_level = level < 0 ? 0 : level > 4 ? 4 : level;
+    esp_log_level_set("mbedtls", s_debug_level > 0 ? ESP_LOG_DEBUG : ESP_LOG_INFO);
+}
+
+/* ESP_TLS_MBEDTLS_DEBUG=0..4 in the environment, applied once, before the first connection's
+ * configuration or the first esp_tls_set_mbedtls_debug_level() (which then overrides it), not
+ * at load time. Its esp_log_level_set() applies ESP_TLS_LOG first (src/port/log.c), so this
+ * one decides the "mbedtls" tag. */
+static pthread_once_t s_env_once = PTHREAD_ONCE_INIT;
+
+static void debug_from_env(void)
+{
+    const char *env = getenv("ESP_TLS_MBEDTLS_DEBUG");
+    if (env != NULL && env[0] >= '0' && env[0] <= '4' && env[1] == '\0') {
+        set_level(env[0] - '0');
+    }
+}
+
 /* Mbed TLS formats its messages only up to the threshold: keep it at 0 unless the "mbedtls"
  * tag would show them, so that a build with debugging costs nothing until it is turned on. */
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
 {
+    pthread_once(&s_env_once, debug_from_env);
     static _Atomic int s_applied = -1;
     static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
     bool shown = esp_log_level_get("mbedtls") >= ESP_LOG_DEBUG;
@@ -136,17 +158,8 @@ void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
 
 void esp_tls_set_mbedtls_debug_level(int level)
 {
-    s_debug_level = level < 0 ? 0 : level > 4 ? 4 : level;
-    esp_log_level_set("mbedtls", s_debug_level > 0 ? ESP_LOG_DEBUG : ESP_LOG_INFO);
-}
-
-/* ESP_TLS_MBEDTLS_DEBUG=0..4 in the environment, applied before main() and after ESP_TLS_LOG */
-__attribute__((constructor(102))) static void debug_from_env(void)
-{
-    const char *env = getenv("ESP_TLS_MBEDTLS_DEBUG");
-    if (env != NULL && env[0] >= '0' && env[0] <= '4' && env[1] == '\0') {
-        esp_tls_set_mbedtls_debug_level(env[0] - '0');
-    }
+    pthread_once(&s_env_once, debug_from_env);
+    set_level(level);
 }
 #else
 void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * What the Mbed TLS backend hands to diagnostics: the peer's chain as received, the names
  * behind a name mismatch, the fatal alert received, the handshake's states for the trace,

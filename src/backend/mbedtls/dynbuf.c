@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (reference §5, own design).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Memory savings of the Mbed TLS backend: dynamic record buffers
  * (CONFIG_MBEDTLS_DYNAMIC_BUFFER, dynbuf.c) and releasing data the handshake no longer needs

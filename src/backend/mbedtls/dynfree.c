@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Release what a finished handshake no longer needs (ESP-IDF's CONFIG_MBEDTLS_DYNAMIC_FREE_*
  * options, reference §4.2 and §5): the CA certificates parsed from cacert_buf, the own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * TLS secrets in the NSS key log format (one "LABEL <client_random> <secret>" line each), for
  * Wireshark: to the file set with esp_tls_set_keylog_file(), else to $SSLKEYLOGFILE. Built

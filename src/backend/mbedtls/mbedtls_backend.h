@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mbed TLS backend: per-connection state and the pieces of the config translator.
  */

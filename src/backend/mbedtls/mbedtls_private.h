@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mbed TLS' private library/ssl_misc.h (context internals, record buffer sizes), for the
  * modules that reach into them: dynbuf.c and dynfree.c. Available when this project builds

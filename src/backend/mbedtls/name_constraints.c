@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * nameConstraints (RFC 5280 §4.2.1.10), which Mbed TLS 3.6 does not implement: the parser
  * (policy.c) only accepts the extension, and this file enforces it when a path is verified.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Mbed TLS backend ops: create, handshake, read, write, destroy (reference §6.4-§6.7).
  */

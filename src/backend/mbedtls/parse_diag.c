@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Why a certificate or key buffer did not parse, in words: the PEM block and byte offset that
  * failed, a missing NUL, a truncated block, the wrong kind of object, DER/PEM confusion, an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The certificate policy's entry points: the profile, the parser that accepts the extensions
  * the policy enforces, and the per-path state of the verify callback (docs/COMPAT.md,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Certificate policy on top of Mbed TLS's path validation (docs/COMPAT.md, "Certificate
  * policy"): the Web PKI rules Mbed TLS 3.6 lacks, nameConstraints among them.

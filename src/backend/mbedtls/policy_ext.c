@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Raw access to a parsed certificate's extensions. Mbed TLS 3.6 parses the extensions it knows
  * into fields but keeps neither their criticality nor the ones it does not know; the Web PKI

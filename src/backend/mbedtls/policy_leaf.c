@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Rules for the server's own certificate under the Web PKI profile (CA/Browser Forum Baseline
  * Requirements, BR; RFC 5280 section numbers where it decides), and its name check.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The leaf's name under the Web PKI profile (CA/Browser Forum Baseline Requirements §7.1.2.7.12,
  * RFC 6125 §6.4): only subjectAltName counts (no CN fallback, unless

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Web PKI rules that Mbed TLS 3.6 does not check (docs/COMPAT.md, "Certificate policy").
  * RFC 5280 section numbers say where each rule comes from; CA/B Forum Baseline Requirements

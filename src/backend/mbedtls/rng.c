@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Randomness straight from the kernel's CSPRNG (getrandom(2)): no per-connection
  * entropy and CTR-DRBG contexts, which saves their memory in every handle.
@@ -77,6 +78,7 @@ esp_err_t esp_tls_global_init(void)
 
 esp_err_t esp_tls_mbedtls_psa_init(void)
 {
+    esp_tls_mem_install(); /* before PSA's first block */
     pthread_once(&s_psa_once, psa_init_once);
     if (s_psa_status != PSA_SUCCESS) {
         ESP_LOGE(TAG, "psa_crypto_init() failed: %d", (int)s_psa_status);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Server configuration translator (reference §6.6): defaults, user data, ALPN, the
  * certificate-select hook, client authentication, own credentials, tickets, versions.

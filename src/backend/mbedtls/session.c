@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Client session resumption (RFC 5077 tickets and TLS 1.2 sessions; TLS 1.3 tickets,
  * RFC 8446 §4.6.1). A TLS 1.3 ticket arrives after the handshake and Mbed TLS keeps the

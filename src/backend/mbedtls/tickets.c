@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Server session ticket keys (RFC 5077; TLS 1.3 tickets, RFC 8446 §4.6.1). Unlike ESP-IDF's,
  * a failed init leaves cfg->ticket_ctx NULL and free releases the memory and clears the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Server verification for a client: the first configured option wins (reference §6.5):
  * bundle, global CA store, CA buffer; otherwise the insecure skip option or an error.

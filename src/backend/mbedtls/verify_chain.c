@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_tls_verify_chain(): a chain verified outside a handshake, with what a client handshake
  * uses: the anchors chosen by esp_tls_mbedtls_client_verify() (bundle, global store, CA

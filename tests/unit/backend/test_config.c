@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/backend/mbedtls/{client_config,verify,credentials,ca_store}.c: how
  * esp_tls_cfg_t is translated into an Mbed TLS configuration (reference §6.5, §1.5, §6.8).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * esp_tls_crypto.h: SHA-1 and base64 against known answers (FIPS 180 "abc", RFC 4648 §10),
  * and the WebSocket accept key of RFC 6455 §1.3, which is what esp_http_server uses them for.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The server API's argument handling, return conventions and ownership rules (reference
  * §1.5, §6.6, §8 case 7, §11.3), without a client: handshakes are covered by the interop tests.

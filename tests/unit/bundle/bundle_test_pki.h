@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The bundle tests' PKI (tests/certs/gen-bundle.sh, generated at test time into BUNDLE_CERTS)
  * and bundles built from it with the library's generator.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gen_tool.sh GEN FIXTURES: the generator's command line (tools/bundle/esp_crt_bundle_gen):
 # ESP-IDF's options give the committed fixtures byte for byte, errors exit 1 with a message
 # that names the file, a failed run leaves the previous output untouched, bad usage exits 2.

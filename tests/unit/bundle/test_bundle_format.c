@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/bundle/bundle_format.c and esp_crt_bundle_set(): the bundle's binary
  * format (reference §3.2), both layouts, lookups, and every kind of malformed blob. Blobs are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the bundle generator (src/bundle/bundle_gen*.c): output compared byte for
  * byte with committed fixtures made by an independent implementation (fixtures/README.md),

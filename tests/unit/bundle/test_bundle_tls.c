@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Real handshakes through esp-tls with .crt_bundle_attach against `openssl s_server` on
  * 127.0.0.1 (port chosen by the kernel): a root known only to a custom bundle, the codes and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the bundle's verification (src/bundle/bundle_verify.c, bundle_ca_cb.c,
  * esp_crt_bundle.c), with Mbed TLS's chain verification driven directly, as ESP-IDF's own
@@ -33,7 +34,7 @@ static size_t s_rekeyed_len;
 static int setup(void **state)
 {
     (void)state;
-    if (psa_crypto_init() != PSA_SUCCESS || bt_pki_ready() != 0) {
+    if (esp_tls_global_init() != ESP_OK || bt_pki_ready() != 0) {
         return -1;
     }
     static const char *const main_roots[] = {"root.crt", "root-ec.crt", "r2.crt", NULL};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/core/esp_tls.c and src/core/tcp.c: argument handling and the return
  * conventions of every public function (reference §1.5, §6.2, §8). Network: 127.0.0.1 only.

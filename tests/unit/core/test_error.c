@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/core/error.c: the error tracker (reference §2.2, §2.3).
  */

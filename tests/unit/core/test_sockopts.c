@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Socket options of the TCP layer (src/core/tcp.c), read back from the sockets that
  * esp_tls_plain_tcp_connect() returns: timeouts, keep-alive, interface binding, address

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The connection state machine, pass by pass (src/core/esp_tls.c, reference §6.1):
  * esp_tls_conn_new_async() with non_block against 127.0.0.1 listeners the test owns.

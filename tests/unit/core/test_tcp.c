@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * TCP layer details (src/core/tcp.c, src/core/bio.c): every resolved address is tried in
  * order, IPv6 with addr_family, TCP_NODELAY on TLS sockets, no SIGPIPE on a reset peer, and

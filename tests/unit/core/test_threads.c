@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Threads: N client threads x M connections at once, half verifying with the global CA store
  * and half with a certificate bundle, while another thread appends to the global store. Every

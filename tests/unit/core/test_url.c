@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/core/url.c: esp_tls_url_parse() (reference §6.9).
  */

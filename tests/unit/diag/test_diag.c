@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Diagnostics (src/diag, backend diag_capture/cert_info/verify_chain/parse_diag/keylog):
  * explanations for every code, chain verification outside a handshake, certificate

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The counting allocator wipes each block before handing it back to the C library, so that
  * keys, passwords and session secrets do not outlive their use. free() is wrapped

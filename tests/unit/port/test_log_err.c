@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/port/esp_err.c and src/port/log.c: esp_err_to_name() and esp_log.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Helpers shared by the unit tests: cmocka includes, loopback sockets, a monotonic clock.
  * Nothing here touches the network beyond 127.0.0.1.

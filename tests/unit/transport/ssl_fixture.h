@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Shared fixture of the ssl transport tests: the test PKI, the Mbed TLS echo server
  * (tls_peer.c) and small helpers. Each test binary includes it once.
@@ -11,6 +12,7 @@
 #include "unit_support.h"
 
 #include "esp_tls.h"
+#include "esp_tls_ext.h"
 #include "esp_transport.h"
 #include "esp_transport_ssl.h"
 #include "esp_transport_tcp.h"
@@ -27,7 +29,7 @@ static unit_tls_server_t s_srv;
 static inline int group_setup(void **state)
 {
     (void)state;
-    if (psa_crypto_init() != PSA_SUCCESS) {
+    if (esp_tls_global_init() != ESP_OK) {
         return -1;
     }
     s_have_pki = unit_pki_make(&s_pki) == 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/transport/transport.c and the argument handling of the tcp and ssl
  * transports: every public function with NULL and invalid arguments (ESP-IDF's return values),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the ssl transport (src/transport/) against an Mbed TLS echo server in a thread
  * (tls_peer.c): the server-verification and client-authentication setters shown to reach

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the protocol, socket and hardware setters of the ssl transport
  * (src/transport/transport_setters.c), each shown to reach esp_tls through what the connection

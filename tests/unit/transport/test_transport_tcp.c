@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of the tcp transport (src/transport/transport_esp_tls.c with is_plain_tcp) against
  * a 127.0.0.1 listener of the test: sync and async connect, read/write/poll results, timeouts,

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Test peers for the transport unit tests (see tls_peer.h). The server uses Mbed TLS directly,
  * not esp_tls, so a bug in the library under test cannot hide itself on both ends.
  */
 #include "tls_peer.h"
+#include "esp_tls_ext.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -356,6 +358,11 @@ static int configure(unit_tls_server_t *s)
 
 int unit_tls_server_start(unit_tls_server_t *s)
 {
+    /* this peer calls Mbed TLS itself, in the same process as esp-tls: set up esp-tls's
+     * allocator (and PSA) before its first block, as a program must (src/mem/mem.h) */
+    if (esp_tls_global_init() != ESP_OK) {
+        return -1;
+    }
     memset(&s->result, 0, sizeof(s->result));
     pthread_mutex_init(&s->lock, NULL);
     atomic_store(&s->stop, false);

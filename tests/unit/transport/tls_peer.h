@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Test peers for the transport unit tests: a throw-away PKI made with the openssl CLI, and an
  * Mbed TLS echo server on 127.0.0.1 running in a thread of the test process.
