@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # spdx.sh [SOURCE_DIR]: every source file of the tree carries the licence line.
-#   C and headers (*.c, *.h): line 1 is "// SPDX-License-Identifier: Apache-2.0".
+#   C, C++ and headers (*.c, *.cpp, *.h): line 1 is "// SPDX-License-Identifier: Apache-2.0".
 #   Every other file: line 1 is "# SPDX-License-Identifier: Apache-2.0", or line 2 after a
 #   "#!" line (shell, python, cmake, CMakeLists.txt, Makefile, Kconfig, *.in, sdkconfig files,
 #   dotfiles). A file of a new kind is checked as such unless an exemption below covers it.
@@ -35,7 +35,7 @@ for f in $(list); do
     checked=$((checked + 1))
     first=$(sed -n 1p "$f")
     case "$f" in
-    *.c | *.h)
+    *.c | *.h | *.cpp)
         [ "$first" = "$C_LINE" ] && continue
         echo "$f:1: first line is not '$C_LINE'"
         ;;
