@@ -469,6 +469,118 @@ c_client_gnutls() {
     done
 }
 
+# --- cases: failures after the handshake, credentials, options, environment -------------
+# A TLS 1.3 server that requires a client certificate refuses a client without one only after
+# the client's handshake has ended: the alert comes with the first read. Text output says so
+# and why; --json says so too, also without --request.
+c_client_refused_after_handshake() {
+    peer ossl server-ec -tls1_3 -Verify 1 -verify_return_error -CAfile "$D/ca-ec.crt"
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_err '^failed: +after the handshake'
+    expect_err '^cause: .*certificate_required'
+    run_in '' "$E" client --ca "$D/ca-ec.crt" "127.0.0.1:$PORT" # the stdin relay
+    expect_exit 1
+    expect_err '^cause: .*certificate_required'
+    run "$E" client --json --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_json 'd["connected"] and d["exit"] == 1 and "certificate_required" in d["error"]["cause"]'
+    # shellcheck disable=SC2086
+    run "$E" client --json $MUTUAL "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_json 'd["exit"] == 0 and d["error"] is None'
+}
+# mosq: a mosquitto broker with TLS on $PORT that requires client certificates (the README's
+# MQTT case; tests/interop/mqtt.sh has the full set). It gets readable copies of the PKI.
+mosq() {
+    dir=$T/mosq
+    mkdir -p "$dir"
+    cp "$D/server-ec.crt" "$D/server-ec.key" "$D/ca-ec.crt" "$dir/" || exit 1
+    chmod 711 "$T"
+    chmod 755 "$dir"
+    chmod 644 "$dir/server-ec.crt" "$dir/server-ec.key" "$dir/ca-ec.crt"
+    printf 'per_listener_settings true\nlistener %s 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\nrequire_certificate true\nallow_anonymous true\n' \
+        "$PORT" "$dir/ca-ec.crt" "$dir/server-ec.crt" "$dir/server-ec.key" >"$dir/mosquitto.conf"
+    exec mosquitto -c "$dir/mosquitto.conf"
+}
+MQTT_CONNECT='\x10\x13\x00\x04MQTT\x04\x02\x00\x3c\x00\x07esp-tls'
+c_client_mqtt_refused_tls13() {
+    command -v mosquitto >/dev/null || { SKIP="mosquitto not installed"; return; }
+    peer mosq
+    run "$E" client --tls1.3 --ca "$D/ca-ec.crt" --request "$MQTT_CONNECT" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_err '^failed: +after the handshake'
+    expect_err '^cause: '
+    run "$E" client --tls1.3 --json --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_json 'd["connected"] and d["exit"] == 1 and d["error"]["mbedtls_code"] != "0x0"'
+    # shellcheck disable=SC2086
+    run "$E" client --tls1.3 --timeout 1000 $MUTUAL --request "$MQTT_CONNECT" "127.0.0.1:$PORT"
+    expect_exit 0
+    od -An -tx1 "$T/out" | tr -d ' \n' | grep -q '^20020000' || bad "CONNACK accepted on stdout"
+}
+c_usage_names_the_option() {
+    run "$E" verify -CAfile "$C/root.crt" "$C/leaf.crt"
+    expect_exit 2
+    expect_err "^esp-tls verify: unknown option -CAfile for 'esp-tls verify' \(openssl's -CAfile is --ca\)"
+    expect_none 'unknown option.*: verify$'
+    run "$E" client --bogus 127.0.0.1:1
+    expect_exit 2
+    expect_err "unknown option --bogus for 'esp-tls client'"
+    run "$E" server -Q
+    expect_exit 2
+    expect_err "unknown option -Q for 'esp-tls server'"
+    run "$E" verify --ca
+    expect_exit 2
+    expect_err '^esp-tls verify: option --ca needs a value'
+}
+# A key of another certificate (same type: EC; other type: RSA): the cause says the key does not
+# belong to the certificate, not "ECP - Bad input parameters"; the server refuses to start.
+c_key_mismatch() {
+    peer ossl server-ec -Verify 1 -CAfile "$D/ca-ec.crt"
+    for key in server-ec client-rsa; do
+        run "$E" client --ca "$D/ca-ec.crt" --cert "$D/client-ec.crt" --key "$D/$key.key" \
+            --request "$REQ" "127.0.0.1:$PORT"
+        expect_exit 1
+        expect_err '^cause: the private key does not belong to the certificate'
+        expect_none 'ECP - Bad input'
+    done
+    run "$E" server --port 0 --cert "$D/server-ec.crt" --key "$D/client-ec.key" --www
+    expect_exit 2
+    expect_err 'not started'
+    expect_err '^cause: the private key does not belong to the certificate'
+    expect_none '^listening on'
+}
+c_mbedtls_debug_env() { # the "fix:" lines recommend it: it must work in the tool
+    peer ossl server-ec
+    run env ESP_TLS_MBEDTLS_DEBUG=3 "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err '^D \([0-9]+\) mbedtls: .*handshake'
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_none 'mbedtls: '
+    run env ESP_TLS_MBEDTLS_DEBUG=9 "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err 'ESP_TLS_MBEDTLS_DEBUG=9 ignored'
+}
+c_version() {
+    run "$E" --version
+    expect_exit 0
+    expect_out '^esp-tls [0-9]+\.[0-9]+\.[0-9]+ \(Mbed TLS 3\.6\.[0-9]+\)$'
+    v=$(sed -n 's/^esp-tls \([^ ]*\) .*/\1/p' "$T/out")
+    run "$E" config
+    expect_out "^esp-tls $v, Mbed TLS"
+}
+c_input_file_limit() { # certificates, keys and bundles: at most 1 MiB each
+    head -c 2097152 /dev/zero >"$T/big"
+    for args in "client --ca $T/big 127.0.0.1:1" "client --bundle=$T/big 127.0.0.1:1" \
+        "server --port 0 --cert $T/big --key $D/server-ec.key" "verify $T/big" "bundle check $T/big"; do
+        # shellcheck disable=SC2086
+        run "$E" $args
+        [ "$RC" -eq 2 ] || bad "'esp-tls $args' exits 2 (got $RC)"
+        expect_err "big: larger than 1 MiB"
+    done
+}
+
 # --- cases: server against openssl s_client and gnutls-cli -----------------------------
 # ossl_client ARGS...: openssl s_client to the tool's server, a GET on stdin. The server ends a
 # session with close_notify (c_server_close_notify checks it); -ignore_unexpected_eof keeps the
@@ -720,13 +832,15 @@ c_demo() {
 }
 
 # --- run --------------------------------------------------------------------------------
-CASES="help usage_errors insecure_needs_config insecure_skips_verification
+CASES="help usage_errors usage_names_the_option version input_file_limit
+insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json client_port_decimal client_escapes_certificate_text
 client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls client_close_kind
+client_refused_after_handshake client_mqtt_refused_tls13 key_mismatch mbedtls_debug_env
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 client_to_tool_server

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -187,20 +188,46 @@ static int check(server_opts_t *o, int argc)
 
 static int parse(server_opts_t *o, int argc, char **argv)
 {
-    cli_quiet_logs();
     int c, rc = CLI_OK;
     optind = 1;
     opterr = 0; /* the messages below name the subcommand */
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", s_opts, NULL)) != -1) {
+    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", s_opts, NULL)) != -1) {
         if (c == OPT_HELP || c == 'h') {
             fputs(s_help, stdout);
             return -1;
         }
-        rc = c == '?' ? cli_usage_error("server", "unknown option or missing value: %s",
-                                        argv[optind - 1])
-                      : opt_one(o, c, optarg);
+        rc = c == '?' || c == ':' ? cli_bad_option("server", c, argc, argv) : opt_one(o, c, optarg);
     }
     return rc == CLI_OK ? check(o, argc) : rc;
+}
+
+/*
+ * A trial session on a socket pair before listening: esp_tls_server_session_init() loads the
+ * certificate, key and CA as every connection will, so a key that does not belong to its
+ * certificate stops the server at start instead of failing every client.
+ */
+static int check_credentials(server_opts_t *o)
+{
+    int sv[2];
+    esp_tls_t *tls = esp_tls_init();
+    if (tls == NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        esp_tls_conn_destroy(tls);
+        fprintf(stderr, "esp-tls server: cannot check the configuration: out of resources\n");
+        return CLI_FAIL;
+    }
+    int rc = CLI_OK;
+    if (esp_tls_server_session_init(&o->cfg, sv[0], tls) != ESP_OK) {
+        esp_tls_error_handle_t h = NULL;
+        cli_error_t e;
+        esp_tls_get_error_handle(tls, &h);
+        cli_error_capture(h, &e);
+        fprintf(stderr, "esp-tls server: the certificate, key or CA cannot be used; not started\n");
+        cli_error_print(stderr, &e);
+        rc = CLI_USAGE;
+    }
+    esp_tls_conn_destroy(tls); /* closes sv[0] */
+    close(sv[1]);
+    return rc;
 }
 
 int cli_server(int argc, char **argv)
@@ -208,6 +235,7 @@ int cli_server(int argc, char **argv)
     server_opts_t o = {.bind = "127.0.0.1", .port = 4433, .timeout_ms = 10000};
     signal(SIGPIPE, SIG_IGN);
     int rc = parse(&o, argc, argv);
+    rc = rc == CLI_OK ? check_credentials(&o) : rc;
     if (rc == CLI_OK) {
         esp_tls_set_keep_peer_chain(true);
         int fd = server_listen(&o);
