@@ -91,6 +91,7 @@ end() {
     fi
     server_stop
     tool_server_stop
+    hostile_stop
     : >"$T/peer"
 }
 
@@ -701,6 +702,120 @@ c_client_to_tool_server() { # both ends are this library
     [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
 }
 
+# --- cases: the server under slow, idle and greedy clients -------------------------------
+# hostile MODE ARGS: a TLS client (Python's ssl) against the tool's server on $PORT that
+#   idle SECONDS   completes the handshake, then says nothing
+#   noread         sends without end and never reads (the echo cannot be written back)
+#   slowloris      sends a request head one line every 200 ms and never ends it
+# It prints how long the server let it hold the connection.
+hostile_py() {
+    cat >"$T/hostile.py" <<'PY'
+import socket, ssl, sys, time
+mode, port, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+t0 = time.time()
+try:
+    if mode == "idle":
+        time.sleep(float(sys.argv[4]))
+    elif mode == "noread":
+        s.settimeout(8)
+        while time.time() - t0 < 8:
+            s.sendall(b"x" * 65536)
+    elif mode == "slowloris":
+        s.sendall(b"GET / HTTP/1.0\r\n")
+        while time.time() - t0 < 8:
+            s.sendall(b"X-a: b\r\n")
+            time.sleep(0.2)
+except OSError:
+    pass
+print("held %.1f s" % (time.time() - t0))
+PY
+}
+HOSTILE_PIDS=""
+hostile_bg() { # MODE ARGS: in the background
+    "$PY" "$T/hostile.py" "$1" "$PORT" "$D/ca-ec.crt" "${2:-}" >>"$T/hostile.out" 2>&1 &
+    HOSTILE_PIDS="$HOSTILE_PIDS $!"
+}
+hostile_stop() {
+    for pid in $HOSTILE_PIDS; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    HOSTILE_PIDS=""
+}
+SRV_EC="--cert $D/server-ec.crt --key $D/server-ec.key"
+# elapsed_below MS: the case has run for less than MS
+elapsed_below() { [ $(($(now_ms) - CASE_T0)) -lt "$1" ] || bad "done within $1 ms"; }
+c_server_concurrent() { # two idle clients do not keep a third from being served
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --echo
+    hostile_bg idle 6
+    hostile_bg idle 6
+    sleep 0.3
+    run "$E" client --timeout 1500 --ca "$D/ca-ec.crt" --request 'ping\n' "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^ping$'
+    elapsed_below 4000
+    hostile_stop
+}
+c_server_relay_idle() { # relay mode: a client that says nothing is closed after --idle-timeout
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once --idle-timeout 1000
+    hostile_bg idle 8
+    tool_server_wait
+    [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
+    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(idle for 1000 ms\)'
+    elapsed_below 4000
+    hostile_stop
+}
+c_server_echo_blocked_write() { # --echo to a client that never reads: no endless retry
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --echo --once --idle-timeout 1000
+    hostile_bg noread
+    tool_server_wait
+    [ "$SRV_RC" -ne 999 ] || bad "server ends the session"
+    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(idle for 1000 ms\)'
+    elapsed_below 6000
+    hostile_stop
+}
+c_server_slowloris() { # --www: the request head must be complete within --request-timeout
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --www --once --request-timeout 1500
+    hostile_bg slowloris
+    tool_server_wait
+    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
+    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(request not complete within 1500 ms\)'
+    elapsed_below 5000
+    hostile_stop
+}
+c_server_request_too_large() { # --www: a request head of more than 8 KiB is refused
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --www --once
+    big=$("$PY" -c 'print("GET / HTTP/1.0\\r\\n" + "X-a: b\\r\\n" * 1200, end="")')
+    run "$E" client --ca "$D/ca-ec.crt" --request "$big" "127.0.0.1:$PORT"
+    expect_none '^HTTP/1\.0 200'
+    tool_server_wait
+    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
+    expect_file "$T/srv.err" 'more than 8192 bytes'
+}
+c_server_max_clients() { # one slot: a second client waits until the first has gone
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --echo --max-clients 1
+    hostile_bg idle 2
+    sleep 0.3
+    run "$E" client --timeout 800 --ca "$D/ca-ec.crt" --request 'one\n' "127.0.0.1:$PORT"
+    expect_exit 3
+    hostile_stop
+    run "$E" client --timeout 800 --ca "$D/ca-ec.crt" --request 'two\n' "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^two$'
+}
+c_server_options_checked() {
+    for args in "--idle-timeout 0" "--request-timeout x" "--max-clients 0" "--max-clients 1025"; do
+        # shellcheck disable=SC2086
+        run "$E" server --port 0 $SRV_EC $args
+        [ "$RC" -eq 2 ] || bad "'esp-tls server $args' exits 2 (got $RC)"
+    done
+}
+
 # --- cases: verify, compared with openssl verify ---------------------------------------
 # agree NAME EXPECTED_EXIT OPENSSL_VERIFY_ARGS...: openssl verify must agree (0 = OK)
 agree() {
@@ -843,12 +958,15 @@ client_default_bundle_rejects_test_root client_keylog_debug client_gnutls client
 client_refused_after_handshake client_mqtt_refused_tls13 key_mismatch mbedtls_debug_env
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
+server_concurrent server_relay_idle server_echo_blocked_write server_slowloris
+server_request_too_large server_max_clients server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_missing_intermediate verify_json verify_bundle
 explain config bundle demo"
 
 make_chain
+hostile_py
 T0=$(now_ms)
 for c in $CASES; do
     case_ "$c"
