@@ -946,6 +946,24 @@ c_demo() {
     [ $(($(now_ms) - CASE_T0)) -lt 10000 ] || bad "demo within 10 s"
 }
 
+# The man page renders without warnings and names every option of every command's --help.
+c_man_page() {
+    command -v man >/dev/null || { SKIP="man not installed"; return; }
+    page=$HERE/../../docs/esp-tls.1
+    run env MANWIDTH=100 man --warnings -E UTF-8 -l "$page"
+    expect_exit 0
+    [ -s "$T/err" ] && bad "man printed warnings"
+    expect_out '^EXIT STATUS' && expect_out '^ENVIRONMENT'
+    tr -d '\255' <"$T/out" | sed 's/‐//g' >"$T/man.txt"
+    for sub in client server verify bundle "bundle build" explain config demo ""; do
+        # shellcheck disable=SC2086
+        "$E" $sub --help 2>&1 | grep -o -- '--[a-z][a-z0-9.-]*' | sort -u >"$T/opts"
+        while read -r opt; do
+            grep -q -- "$opt" "$T/man.txt" || bad "the man page lacks '$sub' $opt"
+        done <"$T/opts"
+    done
+}
+
 # --- run --------------------------------------------------------------------------------
 CASES="help usage_errors usage_names_the_option version input_file_limit
 insecure_needs_config insecure_skips_verification
@@ -963,7 +981,7 @@ server_request_too_large server_max_clients server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_missing_intermediate verify_json verify_bundle
-explain config bundle demo"
+explain config bundle demo man_page"
 
 make_chain
 hostile_py
