@@ -756,35 +756,29 @@ c_server_concurrent() { # two idle clients do not keep a third from being served
     elapsed_below 4000
     hostile_stop
 }
-c_server_relay_idle() { # relay mode: a client that says nothing is closed after --idle-timeout
+# hostile_once MODE EXIT CLOSED WITHIN_MS SERVER_ARGS...: `esp-tls server --once SERVER_ARGS`
+# and one hostile client; the server must end the session by itself, with exit EXIT ("any":
+# whichever) and "closed: PEER (CLOSED)", within WITHIN_MS of the case's start.
+hostile_once() {
+    mode=$1 want=$2 closed=$3 within=$4
+    shift 4
     # shellcheck disable=SC2086
-    tool_server $SRV_EC --once --idle-timeout 1000
-    hostile_bg idle 8
+    tool_server $SRV_EC --once "$@"
+    hostile_bg "$mode" 8
     tool_server_wait
-    [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
-    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(idle for 1000 ms\)'
-    elapsed_below 4000
+    [ "$want" = any ] || [ "$SRV_RC" -eq "$want" ] || bad "server exit $want (got $SRV_RC)"
+    expect_file "$T/srv.err" "^closed: +127\\.0\\.0\\.1:[0-9]+ \\($closed\\)"
+    elapsed_below "$within"
     hostile_stop
+}
+c_server_relay_idle() { # relay mode: a client that says nothing is closed after --idle-timeout
+    hostile_once idle 0 'idle for 1000 ms' 4000 --idle-timeout 1000
 }
 c_server_echo_blocked_write() { # --echo to a client that never reads: no endless retry
-    # shellcheck disable=SC2086
-    tool_server $SRV_EC --echo --once --idle-timeout 1000
-    hostile_bg noread
-    tool_server_wait
-    [ "$SRV_RC" -ne 999 ] || bad "server ends the session"
-    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(idle for 1000 ms\)'
-    elapsed_below 6000
-    hostile_stop
+    hostile_once noread any 'idle for 1000 ms' 6000 --echo --idle-timeout 1000
 }
 c_server_slowloris() { # --www: the request head must be complete within --request-timeout
-    # shellcheck disable=SC2086
-    tool_server $SRV_EC --www --once --request-timeout 1500
-    hostile_bg slowloris
-    tool_server_wait
-    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
-    expect_file "$T/srv.err" '^closed: +127\.0\.0\.1:[0-9]+ \(request not complete within 1500 ms\)'
-    elapsed_below 5000
-    hostile_stop
+    hostile_once slowloris 1 'request not complete within 1500 ms' 5000 --www --request-timeout 1500
 }
 c_server_request_too_large() { # --www: a request head of more than 8 KiB is refused
     # shellcheck disable=SC2086

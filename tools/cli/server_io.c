@@ -15,11 +15,14 @@
 
 #include "server.h"
 
+#define ACCEPT_PAUSE_MS 100
+
 typedef struct {
     session_t *s[SERVER_MAX_CLIENTS];
     int count;
     bool stdin_open;
     bool accepted_one; /* --once: no second connection */
+    int64_t accept_at; /* out of descriptors: accept again at this time */
     int last_result;   /* of the last session that ended */
 } server_state_t;
 
@@ -89,6 +92,9 @@ static bool accept_new(server_opts_t *o, server_state_t *st, int listen_fd)
         socklen_t sl = sizeof(ss);
         int fd = accept4(listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                st->accept_at = cli_now_ms() + ACCEPT_PAUSE_MS; /* not a busy loop meanwhile */
+            }
             bool transient = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
                              errno == ECONNABORTED || errno == EMFILE || errno == ENFILE;
             if (!transient) {
@@ -156,11 +162,11 @@ static void reap(server_state_t *st)
 /* poll() entries: [0] listening socket, [1] stdin, [2..] sessions. Returns the timeout. */
 static int fill_poll(server_opts_t *o, server_state_t *st, int listen_fd, struct pollfd *p)
 {
-    bool more = st->count < o->max_clients && !(o->once && st->accepted_one);
+    int64_t now = cli_now_ms(), wake = st->accept_at > now ? st->accept_at : -1;
+    bool more = st->count < o->max_clients && !(o->once && st->accepted_one) && wake < 0;
     p[0] = (struct pollfd){.fd = more ? listen_fd : -1, .events = POLLIN};
     short in = o->mode == SERVER_RELAY ? stdin_events(st) : 0;
     p[1] = (struct pollfd){.fd = in != 0 ? STDIN_FILENO : -1, .events = in};
-    int64_t now = cli_now_ms(), wake = -1;
     for (int i = 0; i < st->count; i++) {
         session_t *s = st->s[i];
         int64_t d = s->again || s->state == SESSION_ENDED ? now : session_deadline(o, s);
