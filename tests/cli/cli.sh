@@ -520,6 +520,14 @@ c_client_mqtt_refused_tls13() {
     expect_exit 0
     od -An -tx1 "$T/out" | tr -d ' \n' | grep -q '^20020000' || bad "CONNACK accepted on stdout"
 }
+c_client_timeout_after_handshake() { # the server never answers: exit 3, and why
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once
+    run "$E" client --timeout 500 --ca "$D/ca-ec.crt" --request 'x' "127.0.0.1:$PORT"
+    expect_exit 3
+    expect_err '^failed: +after the handshake, no data within --timeout'
+    expect_err '^cause: .*MBEDTLS_ERR_SSL_TIMEOUT'
+}
 c_usage_names_the_option() {
     run "$E" verify -CAfile "$C/root.crt" "$C/leaf.crt"
     expect_exit 2
@@ -802,6 +810,19 @@ c_server_max_clients() { # one slot: a second client waits until the first has g
     expect_exit 0
     expect_out '^two$'
 }
+c_server_handshake_deadline() { # a TCP client that never starts the handshake
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once --timeout 500
+    "$PY" -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(3)' "$PORT" &
+    HOSTILE_PIDS="$HOSTILE_PIDS $!"
+    tool_server_wait
+    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
+    expect_file "$T/srv.err" 'ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT'
+    expect_file "$T/srv.err" '^closed: .*\(handshake not done within 500 ms\)'
+    elapsed_below 2500
+}
 c_server_options_checked() {
     for args in "--idle-timeout 0" "--request-timeout x" "--max-clients 0" "--max-clients 1025"; do
         # shellcheck disable=SC2086
@@ -967,11 +988,12 @@ client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls client_close_kind
-client_refused_after_handshake client_mqtt_refused_tls13 key_mismatch mbedtls_debug_env
+client_refused_after_handshake client_mqtt_refused_tls13 client_timeout_after_handshake
+key_mismatch mbedtls_debug_env
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 server_concurrent server_relay_idle server_echo_blocked_write server_slowloris
-server_request_too_large server_max_clients server_options_checked
+server_request_too_large server_max_clients server_handshake_deadline server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_missing_intermediate verify_json verify_bundle

@@ -160,6 +160,9 @@ static int stream_end(const client_opts_t *o, esp_tls_t *tls, ssize_t n, client_
     if (r->error.code == 0) {
         r->error.code = (int)-n;
     }
+    if (r->error.err == ESP_OK) { /* not captured by the library (our own read timeout) */
+        esp_tls_explain_codes(ESP_OK, r->error.code, 0, &r->error.why);
+    }
     return n == ESP_TLS_ERR_SSL_TIMEOUT ? CLI_NET : CLI_FAIL;
 }
 

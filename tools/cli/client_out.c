@@ -108,7 +108,9 @@ void client_report_io_failure(const client_opts_t *o, const client_result_t *r)
         return;
     }
     fprintf(stderr, "failed:      after the handshake, %s\n",
-            r->error.err == ESP_ERR_MBEDTLS_SSL_WRITE_FAILED ? "writing" : "reading");
+            r->error.err == ESP_ERR_MBEDTLS_SSL_WRITE_FAILED ? "writing"
+            : -r->error.code == ESP_TLS_ERR_SSL_TIMEOUT      ? "no data within --timeout"
+                                                             : "reading");
     cli_error_print(stderr, &r->error);
 }
 
