@@ -106,6 +106,10 @@ tool_server() {
     : >"$T/srv.out"
     "$E" server --port 0 "$@" >"$T/srv.out" 2>"$T/srv.err" </dev/null &
     TOOL_PID=$!
+    tool_server_port
+}
+# tool_server_port: wait for the "listening on" line of the server started as $TOOL_PID
+tool_server_port() {
     i=0
     while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/srv.out"; do
         sleep 0.05
@@ -823,6 +827,19 @@ time.sleep(3)' "$PORT" &
     expect_file "$T/srv.err" '^closed: .*\(handshake not done within 500 ms\)'
     elapsed_below 2500
 }
+c_server_relay_both_ways() { # relay: the client's data to stdout, stdin to the client
+    : >"$T/srv.out"
+    (sleep 1 && echo to-client) |
+        "$E" server --port 0 $SRV_EC --once --idle-timeout 1500 >"$T/srv.out" 2>"$T/srv.err" &
+    TOOL_PID=$!
+    tool_server_port
+    run_in 'to-server\n' "$E" client --timeout 3000 --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^to-client$'
+    tool_server_wait
+    [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
+    expect_file "$T/srv.out" '^to-server$'
+}
 c_server_options_checked() {
     for args in "--idle-timeout 0" "--request-timeout x" "--max-clients 0" "--max-clients 1025"; do
         # shellcheck disable=SC2086
@@ -993,7 +1010,8 @@ key_mismatch mbedtls_debug_env
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
 server_concurrent server_relay_idle server_echo_blocked_write server_slowloris
-server_request_too_large server_max_clients server_handshake_deadline server_options_checked
+server_request_too_large server_max_clients server_handshake_deadline server_relay_both_ways
+server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_missing_intermediate verify_json verify_bundle
