@@ -92,6 +92,7 @@ end() {
     fi
     server_stop
     tool_server_stop
+    hostile_stop
     : >"$T/peer"
 }
 
@@ -106,6 +107,10 @@ tool_server() {
     : >"$T/srv.out"
     "$E" server --port 0 "$@" >"$T/srv.out" 2>"$T/srv.err" </dev/null &
     TOOL_PID=$!
+    tool_server_port
+}
+# tool_server_port: wait for the "listening on" line of the server started as $TOOL_PID
+tool_server_port() {
     i=0
     while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/srv.out"; do
         sleep 0.05
@@ -477,6 +482,126 @@ c_client_gnutls() {
     done
 }
 
+# --- cases: failures after the handshake, credentials, options, environment -------------
+# A TLS 1.3 server that requires a client certificate refuses a client without one only after
+# the client's handshake has ended: the alert comes with the first read. Text output says so
+# and why; --json says so too, also without --request.
+c_client_refused_after_handshake() {
+    peer ossl server-ec -tls1_3 -Verify 1 -verify_return_error -CAfile "$D/ca-ec.crt"
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_err '^failed: +after the handshake'
+    expect_err '^cause: .*certificate_required'
+    run_in '' "$E" client --ca "$D/ca-ec.crt" "127.0.0.1:$PORT" # the stdin relay
+    expect_exit 1
+    expect_err '^cause: .*certificate_required'
+    run "$E" client --json --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_json 'd["connected"] and d["exit"] == 1 and "certificate_required" in d["error"]["cause"]'
+    # shellcheck disable=SC2086
+    run "$E" client --json $MUTUAL "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_json 'd["exit"] == 0 and d["error"] is None'
+}
+# mosq: a mosquitto broker with TLS on $PORT that requires client certificates (the README's
+# MQTT case; tests/interop/mqtt.sh has the full set). It gets readable copies of the PKI.
+mosq() {
+    dir=$T/mosq
+    mkdir -p "$dir"
+    cp "$D/server-ec.crt" "$D/server-ec.key" "$D/ca-ec.crt" "$dir/" || exit 1
+    chmod 711 "$T"
+    chmod 755 "$dir"
+    chmod 644 "$dir/server-ec.crt" "$dir/server-ec.key" "$dir/ca-ec.crt"
+    printf 'per_listener_settings true\nlistener %s 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\nrequire_certificate true\nallow_anonymous true\n' \
+        "$PORT" "$dir/ca-ec.crt" "$dir/server-ec.crt" "$dir/server-ec.key" >"$dir/mosquitto.conf"
+    exec mosquitto -c "$dir/mosquitto.conf"
+}
+MQTT_CONNECT='\x10\x13\x00\x04MQTT\x04\x02\x00\x3c\x00\x07esp-tls'
+c_client_mqtt_refused_tls13() {
+    command -v mosquitto >/dev/null || { SKIP="mosquitto not installed"; return; }
+    peer mosq
+    run "$E" client --tls1.3 --ca "$D/ca-ec.crt" --request "$MQTT_CONNECT" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_err '^failed: +after the handshake'
+    expect_err '^cause: '
+    run "$E" client --tls1.3 --json --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 1
+    expect_json 'd["connected"] and d["exit"] == 1 and d["error"]["mbedtls_code"] != "0x0"'
+    # shellcheck disable=SC2086
+    run "$E" client --tls1.3 --timeout 1000 $MUTUAL --request "$MQTT_CONNECT" "127.0.0.1:$PORT"
+    expect_exit 0
+    od -An -tx1 "$T/out" | tr -d ' \n' | grep -q '^20020000' || bad "CONNACK accepted on stdout"
+}
+c_client_timeout_after_handshake() { # the server never answers: exit 3, and why
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once
+    run "$E" client --timeout 500 --ca "$D/ca-ec.crt" --request 'x' "127.0.0.1:$PORT"
+    expect_exit 3
+    expect_err '^failed: +after the handshake, no data within --timeout'
+    expect_err '^cause: .*MBEDTLS_ERR_SSL_TIMEOUT'
+}
+c_usage_names_the_option() {
+    run "$E" verify -CAfile "$C/root.crt" "$C/leaf.crt"
+    expect_exit 2
+    expect_err "^esp-tls verify: unknown option -CAfile for 'esp-tls verify' \(openssl's -CAfile is --ca\)"
+    expect_none 'unknown option.*: verify$'
+    run "$E" client --bogus 127.0.0.1:1
+    expect_exit 2
+    expect_err "unknown option --bogus for 'esp-tls client'"
+    run "$E" server -Q
+    expect_exit 2
+    expect_err "unknown option -Q for 'esp-tls server'"
+    run "$E" verify --ca
+    expect_exit 2
+    expect_err '^esp-tls verify: option --ca needs a value'
+}
+# A key of another certificate (same type: EC; other type: RSA): the cause says the key does not
+# belong to the certificate, not "ECP - Bad input parameters"; the server refuses to start.
+c_key_mismatch() {
+    peer ossl server-ec -Verify 1 -CAfile "$D/ca-ec.crt"
+    for key in server-ec client-rsa; do
+        run "$E" client --ca "$D/ca-ec.crt" --cert "$D/client-ec.crt" --key "$D/$key.key" \
+            --request "$REQ" "127.0.0.1:$PORT"
+        expect_exit 1
+        expect_err '^cause: the private key does not belong to the certificate'
+        expect_none 'ECP - Bad input'
+    done
+    run "$E" server --port 0 --cert "$D/server-ec.crt" --key "$D/client-ec.key" --www
+    expect_exit 2
+    expect_err 'not started'
+    expect_err '^cause: the private key does not belong to the certificate'
+    expect_none '^listening on'
+}
+c_mbedtls_debug_env() { # the "fix:" lines recommend it: it must work in the tool
+    peer ossl server-ec
+    run env ESP_TLS_MBEDTLS_DEBUG=3 "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err '^D \([0-9]+\) mbedtls: .*handshake'
+    run "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_none 'mbedtls: '
+    run env ESP_TLS_MBEDTLS_DEBUG=9 "$E" client --ca "$D/ca-ec.crt" --request "$REQ" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_err 'ESP_TLS_MBEDTLS_DEBUG=9 ignored'
+}
+c_version() {
+    run "$E" --version
+    expect_exit 0
+    expect_out '^esp-tls [0-9]+\.[0-9]+\.[0-9]+ \(Mbed TLS 3\.6\.[0-9]+\)$'
+    v=$(sed -n 's/^esp-tls \([^ ]*\) .*/\1/p' "$T/out")
+    run "$E" config
+    expect_out "^esp-tls $v, Mbed TLS"
+}
+c_input_file_limit() { # certificates, keys and bundles: at most 1 MiB each
+    head -c 2097152 /dev/zero >"$T/big"
+    for args in "client --ca $T/big 127.0.0.1:1" "client --bundle=$T/big 127.0.0.1:1" \
+        "server --port 0 --cert $T/big --key $D/server-ec.key" "verify $T/big" "bundle check $T/big"; do
+        # shellcheck disable=SC2086
+        run "$E" $args
+        [ "$RC" -eq 2 ] || bad "'esp-tls $args' exits 2 (got $RC)"
+        expect_err "big: larger than 1 MiB"
+    done
+}
+
 # --- cases: server against openssl s_client and gnutls-cli -----------------------------
 # ossl_client ARGS...: openssl s_client to the tool's server, a GET on stdin. The server ends a
 # session with close_notify (c_server_close_notify checks it); -ignore_unexpected_eof keeps the
@@ -595,6 +720,140 @@ c_client_to_tool_server() { # both ends are this library
     expect_out '^Client cert: +verified: .*CN=esp-tls-client'
     tool_server_wait
     [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
+}
+
+# --- cases: the server under slow, idle and greedy clients -------------------------------
+# hostile MODE ARGS: a TLS client (Python's ssl) against the tool's server on $PORT that
+#   idle SECONDS   completes the handshake, then says nothing
+#   noread         sends without end and never reads (the echo cannot be written back)
+#   slowloris      sends a request head one line every 200 ms and never ends it
+# It prints how long the server let it hold the connection.
+hostile_py() {
+    cat >"$T/hostile.py" <<'PY'
+import socket, ssl, sys, time
+mode, port, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+t0 = time.time()
+try:
+    if mode == "idle":
+        time.sleep(float(sys.argv[4]))
+    elif mode == "noread":
+        s.settimeout(8)
+        while time.time() - t0 < 8:
+            s.sendall(b"x" * 65536)
+    elif mode == "slowloris":
+        s.sendall(b"GET / HTTP/1.0\r\n")
+        while time.time() - t0 < 8:
+            s.sendall(b"X-a: b\r\n")
+            time.sleep(0.2)
+except OSError:
+    pass
+print("held %.1f s" % (time.time() - t0))
+PY
+}
+HOSTILE_PIDS=""
+hostile_bg() { # MODE ARGS: in the background
+    "$PY" "$T/hostile.py" "$1" "$PORT" "$D/ca-ec.crt" "${2:-}" >>"$T/hostile.out" 2>&1 &
+    HOSTILE_PIDS="$HOSTILE_PIDS $!"
+}
+hostile_stop() {
+    for pid in $HOSTILE_PIDS; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    HOSTILE_PIDS=""
+}
+SRV_EC="--cert $D/server-ec.crt --key $D/server-ec.key"
+# elapsed_below MS: the case has run for less than MS
+elapsed_below() { [ $(($(now_ms) - CASE_T0)) -lt "$1" ] || bad "done within $1 ms"; }
+c_server_concurrent() { # two idle clients do not keep a third from being served
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --echo
+    hostile_bg idle 6
+    hostile_bg idle 6
+    sleep 0.3
+    run "$E" client --timeout 1500 --ca "$D/ca-ec.crt" --request 'ping\n' "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^ping$'
+    elapsed_below 4000
+    hostile_stop
+}
+# hostile_once MODE EXIT CLOSED WITHIN_MS SERVER_ARGS...: `esp-tls server --once SERVER_ARGS`
+# and one hostile client; the server must end the session by itself, with exit EXIT ("any":
+# whichever) and "closed: PEER (CLOSED)", within WITHIN_MS of the case's start.
+hostile_once() {
+    mode=$1 want=$2 closed=$3 within=$4
+    shift 4
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once "$@"
+    hostile_bg "$mode" 8
+    tool_server_wait
+    [ "$want" = any ] || [ "$SRV_RC" -eq "$want" ] || bad "server exit $want (got $SRV_RC)"
+    expect_file "$T/srv.err" "^closed: +127\\.0\\.0\\.1:[0-9]+ \\($closed\\)"
+    elapsed_below "$within"
+    hostile_stop
+}
+c_server_relay_idle() { # relay mode: a client that says nothing is closed after --idle-timeout
+    hostile_once idle 0 'idle for 1000 ms' 4000 --idle-timeout 1000
+}
+c_server_echo_blocked_write() { # --echo to a client that never reads: no endless retry
+    hostile_once noread any 'idle for 1000 ms' 6000 --echo --idle-timeout 1000
+}
+c_server_slowloris() { # --www: the request head must be complete within --request-timeout
+    hostile_once slowloris 1 'request not complete within 1500 ms' 5000 --www --request-timeout 1500
+}
+c_server_request_too_large() { # --www: a request head of more than 8 KiB is refused
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --www --once
+    big=$("$PY" -c 'print("GET / HTTP/1.0\\r\\n" + "X-a: b\\r\\n" * 1200, end="")')
+    run "$E" client --ca "$D/ca-ec.crt" --request "$big" "127.0.0.1:$PORT"
+    expect_none '^HTTP/1\.0 200'
+    tool_server_wait
+    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
+    expect_file "$T/srv.err" 'more than 8192 bytes'
+}
+c_server_max_clients() { # one slot: a second client waits until the first has gone
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --echo --max-clients 1
+    hostile_bg idle 2
+    sleep 0.3
+    run "$E" client --timeout 800 --ca "$D/ca-ec.crt" --request 'one\n' "127.0.0.1:$PORT"
+    expect_exit 3
+    hostile_stop
+    run "$E" client --timeout 800 --ca "$D/ca-ec.crt" --request 'two\n' "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^two$'
+}
+c_server_handshake_deadline() { # a TCP client that never starts the handshake
+    # shellcheck disable=SC2086
+    tool_server $SRV_EC --once --timeout 500
+    "$PY" -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(3)' "$PORT" &
+    HOSTILE_PIDS="$HOSTILE_PIDS $!"
+    tool_server_wait
+    [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
+    expect_file "$T/srv.err" 'ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT'
+    expect_file "$T/srv.err" '^closed: .*\(handshake not done within 500 ms\)'
+    elapsed_below 2500
+}
+c_server_relay_both_ways() { # relay: the client's data to stdout, stdin to the client
+    : >"$T/srv.out"
+    (sleep 1 && echo to-client) |
+        "$E" server --port 0 $SRV_EC --once --idle-timeout 1500 >"$T/srv.out" 2>"$T/srv.err" &
+    TOOL_PID=$!
+    tool_server_port
+    run_in 'to-server\n' "$E" client --timeout 3000 --ca "$D/ca-ec.crt" "127.0.0.1:$PORT"
+    expect_exit 0
+    expect_out '^to-client$'
+    tool_server_wait
+    [ "$SRV_RC" -eq 0 ] || bad "server exit 0 (got $SRV_RC)"
+    expect_file "$T/srv.out" '^to-server$'
+}
+c_server_options_checked() {
+    for args in "--idle-timeout 0" "--request-timeout x" "--max-clients 0" "--max-clients 1025"; do
+        # shellcheck disable=SC2086
+        run "$E" server --port 0 $SRV_EC $args
+        [ "$RC" -eq 2 ] || bad "'esp-tls server $args' exits 2 (got $RC)"
+    done
 }
 
 # --- cases: verify, compared with openssl verify ---------------------------------------
@@ -735,22 +994,47 @@ c_demo() {
     [ $(($(now_ms) - CASE_T0)) -lt 10000 ] || bad "demo within 10 s"
 }
 
+# The man page renders without warnings and names every option of every command's --help.
+c_man_page() {
+    command -v man >/dev/null || { SKIP="man not installed"; return; }
+    page=$HERE/../../docs/esp-tls.1
+    run env MANWIDTH=100 man --warnings -E UTF-8 -l "$page"
+    expect_exit 0
+    [ -s "$T/err" ] && bad "man printed warnings"
+    expect_out '^EXIT STATUS' && expect_out '^ENVIRONMENT'
+    tr -d '\255' <"$T/out" | sed 's/‐//g' >"$T/man.txt"
+    for sub in client server verify bundle "bundle build" explain config demo ""; do
+        # shellcheck disable=SC2086
+        "$E" $sub --help 2>&1 | grep -o -- '--[a-z][a-z0-9.-]*' | sort -u >"$T/opts"
+        while read -r opt; do
+            grep -q -- "$opt" "$T/man.txt" || bad "the man page lacks '$sub' $opt"
+        done <"$T/opts"
+    done
+}
+
 # --- run --------------------------------------------------------------------------------
-CASES="help usage_errors insecure_needs_config insecure_skips_verification
+CASES="help usage_errors usage_names_the_option version input_file_limit
+insecure_needs_config insecure_skips_verification
 client_closed_port client_timeout client_timeout_nonblock
 client_openssl_mtls13 client_openssl_tls12_ciphers client_openssl_alpn_url client_json client_port_decimal client_escapes_certificate_text
 client_max_record
 client_name_mismatch client_name_fixed client_untrusted client_two_ca_files client_global_ca
 client_nonblock client_resume client_stdin_relay client_bundle_file client_idle_after_response
 client_default_bundle_rejects_test_root client_keylog_debug client_gnutls client_close_kind
+client_refused_after_handshake client_mqtt_refused_tls13 client_timeout_after_handshake
+key_mismatch mbedtls_debug_env
 server_www_openssl server_mtls_openssl server_mtls_rejects_anonymous server_alpn_tls12_openssl
 server_tickets_openssl server_close_notify server_echo_gnutls server_psk_needs_config server_psk_openssl server_port_in_use
+server_concurrent server_relay_idle server_echo_blocked_write server_slowloris
+server_request_too_large server_max_clients server_handshake_deadline server_relay_both_ways
+server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_empty_host verify_missing_intermediate verify_json verify_bundle
-explain config bundle demo"
+explain config bundle demo man_page"
 
 make_chain
+hostile_py
 T0=$(now_ms)
 for c in $CASES; do
     case_ "$c"

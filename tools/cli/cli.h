@@ -21,7 +21,8 @@
 #define CLI_USAGE 2 /* bad command line, unreadable input file, feature not in this build */
 #define CLI_NET 3   /* DNS, TCP connect, timeout, bind */
 
-#define CLI_MAX_CERTS 4096 /* certificates in one set (a system CA file has ~150) */
+#define CLI_MAX_CERTS 4096         /* certificates in one set (a system CA file has ~150) */
+#define CLI_FILE_MAX (1024 * 1024) /* input files: a system CA file is ~220 KiB */
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_client(int argc, char **argv);
@@ -43,7 +44,13 @@ typedef struct {
 /** Print "esp-tls CMD: message" and a hint to --help on stderr; return CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/** Read a whole file. On failure print why and return false. */
+/**
+ * getopt_long() (optstring ":h") refused a word: @p c is '?' (unknown) or ':' (value missing).
+ * Names the word and the subcommand (and openssl's equivalents); returns CLI_USAGE.
+ */
+int cli_bad_option(const char *cmd, int c, int argc, char **argv);
+
+/** Read a whole file of at most CLI_FILE_MAX bytes. On failure print why and return false. */
 bool cli_read_file(const char *path, cli_buf_t *out);
 
 /** Append @p len bytes to @p buf (the NUL is kept after them). */
@@ -156,10 +163,12 @@ bool cli_parse_ciphers(const char *cmd, char *list, int *ids, int max);
 const char *cli_cipher_name(int id);
 
 /**
- * The tool explains failures itself: the library's log lines are off unless $ESP_TLS_LOG or
- * --debug (called after this) asks for them.
+ * Logs from the environment, applied once at start through the public API: $ESP_TLS_LOG
+ * (esp_tls_log_configure()); without it and with @p quiet the library's log lines are off (the
+ * subcommand explains failures itself). Then $ESP_TLS_MBEDTLS_DEBUG=0..4
+ * (esp_tls_set_mbedtls_debug_level()). --debug comes after this.
  */
-void cli_quiet_logs(void);
+void cli_logs_from_env(bool quiet);
 
 /** Log and debug: --debug LEVEL. */
 bool cli_set_debug(const char *cmd, const char *level);

@@ -251,11 +251,10 @@ static int parse_target(client_opts_t *o, int argc, char **argv)
 
 static int parse(client_opts_t *o, int argc, char **argv)
 {
-    cli_quiet_logs();
     int c, rc = CLI_OK;
     optind = 1;
     opterr = 0; /* the messages below name the subcommand */
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", s_opts, NULL)) != -1) {
+    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", s_opts, NULL)) != -1) {
         if (c == OPT_HELP || c == 'h') {
             fputs(s_help, stdout);
             return -1;
@@ -266,9 +265,7 @@ static int parse(client_opts_t *o, int argc, char **argv)
         }
         rc = opt_tls(o, c, optarg);
         rc = rc == -1 ? opt_output(o, c, optarg) : rc;
-        rc = rc == -1 ? cli_usage_error("client", "unknown option or missing value: %s",
-                                        argv[optind - 1])
-                      : rc;
+        rc = rc == -1 ? cli_bad_option("client", c, argc, argv) : rc;
     }
     return rc == CLI_OK ? parse_target(o, argc, argv) : rc;
 }
@@ -314,7 +311,10 @@ static int session(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
         rc = client_request(o, tls, r);
     } else if (!o->json) {
         rc = client_relay(o, tls, r);
+    } else {
+        rc = client_settle(o, tls, r);
     }
+    client_report_io_failure(o, r);
     if (o->resume) {
         client_resume(o, tls, r);
         tls = NULL;

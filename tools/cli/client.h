@@ -48,6 +48,12 @@ esp_tls_t *client_connect(client_opts_t *o, client_result_t *r);
 /** Send the request and collect (json) or print the response until the peer closes. */
 int client_request(client_opts_t *o, esp_tls_t *tls, client_result_t *r);
 
+/** --json without --request: wait briefly for a TLS 1.3 server's refusal of our certificate. */
+int client_settle(client_opts_t *o, esp_tls_t *tls, client_result_t *r);
+
+/** After the handshake, a read or write failed: say so and why (text mode). */
+void client_report_io_failure(const client_opts_t *o, const client_result_t *r);
+
 /** Copy stdin to the connection and the connection to stdout until either side ends. */
 int client_relay(client_opts_t *o, esp_tls_t *tls, client_result_t *r);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* esp-tls client: connecting, data (request, relay), resumption and the report. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "client.h"
 
 #define IO_TIMEOUT_DEFAULT_MS 10000
+#define SETTLE_MS 500 /* --json without --request: how long to wait for a TLS 1.3 refusal */
 #define JSON_RESPONSE_MAX (256 * 1024)
 /* Ends of a stream that are not failures: close_notify, and a reset after the response
  * (HTTP/1.0 servers often close without close_notify). */
@@ -159,6 +161,9 @@ static int stream_end(const client_opts_t *o, esp_tls_t *tls, ssize_t n, client_
     if (r->error.code == 0) {
         r->error.code = (int)-n;
     }
+    if (r->error.err == ESP_OK) { /* not captured by the library (our own read timeout) */
+        esp_tls_explain_codes(ESP_OK, r->error.code, 0, &r->error.why);
+    }
     return n == ESP_TLS_ERR_SSL_TIMEOUT ? CLI_NET : CLI_FAIL;
 }
 
@@ -259,4 +264,45 @@ int client_relay(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
             in_open = false; /* stdin ended: keep reading until the peer closes or idles */
         }
     }
+}
+
+/* Read what arrives within @p ms without blocking: tickets, an alert, the server's first data. */
+static int settle_read(client_opts_t *o, esp_tls_t *tls, client_result_t *r, int fd, int ms)
+{
+    char buf[4096];
+    int64_t end = cli_now_ms() + ms;
+    for (int64_t left = ms; left > 0; left = end - cli_now_ms()) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (esp_tls_get_bytes_avail(tls) <= 0 && poll(&p, 1, (int)left) <= 0) {
+            return CLI_OK; /* quiet: the server kept the connection */
+        }
+        ssize_t n = esp_tls_conn_read(tls, buf, sizeof(buf));
+        if (n > 0) {
+            return CLI_OK; /* the server talks first: it accepted us */
+        }
+        if (n != ESP_TLS_ERR_SSL_WANT_READ && n != ESP_TLS_ERR_SSL_WANT_WRITE) {
+            return n == PEER_CLOSE_NOTIFY ? CLI_OK : stream_end(o, tls, n, r);
+        }
+    }
+    return CLI_OK;
+}
+
+/*
+ * A TLS 1.3 client's handshake ends before the server has checked the client's certificate:
+ * a refusal (certificate_required, bad_certificate, ...) arrives as an alert on the first read.
+ * --json without --request reads nothing else, so it reads for a moment to see it.
+ */
+int client_settle(client_opts_t *o, esp_tls_t *tls, client_result_t *r)
+{
+    int fd = -1;
+    esp_tls_get_conn_sockfd(tls, &fd);
+    int flags = fd >= 0 ? fcntl(fd, F_GETFL, 0) : -1;
+    if (flags < 0 || strcmp(r->info.version, "TLSv1.3") != 0) {
+        return CLI_OK;
+    }
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK); /* a ticket must not make the read wait */
+    int ms = io_timeout(o) < SETTLE_MS ? io_timeout(o) : SETTLE_MS;
+    int rc = settle_read(o, tls, r, fd, ms);
+    fcntl(fd, F_SETFL, flags);
+    return rc;
 }

@@ -103,6 +103,18 @@ void client_report(const client_opts_t *o, const client_result_t *r)
     print_stats(o, r);
 }
 
+void client_report_io_failure(const client_opts_t *o, const client_result_t *r)
+{
+    if (o->json || !r->io_failed) {
+        return;
+    }
+    fprintf(stderr, "failed:      after the handshake, %s\n",
+            r->error.err == ESP_ERR_MBEDTLS_SSL_WRITE_FAILED ? "writing"
+            : -r->error.code == ESP_TLS_ERR_SSL_TIMEOUT      ? "no data within --timeout"
+                                                             : "reading");
+    cli_error_print(stderr, &r->error);
+}
+
 static void json_chain(cli_json_t *j, const client_opts_t *o, const client_result_t *r)
 {
     cli_json_array(j, "chain");

@@ -259,13 +259,13 @@ static int parse(int argc, char **argv)
     const char *dir = "build/demo-certs";
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(s_help, stdout);
             return -1;
         }
         if (c != 'c') {
-            return cli_usage_error("demo", "unknown option or missing value: %s", argv[optind - 1]);
+            return cli_bad_option("demo", c, argc, argv);
         }
         dir = optarg;
     }

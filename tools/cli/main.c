@@ -6,21 +6,27 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mbedtls/version.h"
+
+#ifndef ESP_TLS_CLI_VERSION
+#define ESP_TLS_CLI_VERSION "unknown"
+#endif
 
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *what;
+    bool quiet; /* explains failures itself: the library's log lines off unless asked for */
 } command_t;
 
 static const command_t s_commands[] = {
-    {"client", cli_client, "connect to a TLS server (s_client)"},
-    {"server", cli_server, "accept TLS connections (s_server)"},
-    {"verify", cli_verify, "verify a certificate chain as a handshake would"},
-    {"bundle", cli_bundle, "build, list or check a certificate bundle"},
-    {"explain", cli_explain, "explain an error code and X.509 flags"},
-    {"config", cli_config, "the compiled configuration"},
-    {"demo", cli_demo, "a loopback mutual-TLS session and a failure, explained"},
+    {"client", cli_client, "connect to a TLS server (s_client)", true},
+    {"server", cli_server, "accept TLS connections (s_server)", true},
+    {"verify", cli_verify, "verify a certificate chain as a handshake would", true},
+    {"bundle", cli_bundle, "build, list or check a certificate bundle", false},
+    {"explain", cli_explain, "explain an error code and X.509 flags", false},
+    {"config", cli_config, "the compiled configuration", false},
+    {"demo", cli_demo, "a loopback mutual-TLS session and a failure, explained", false},
 };
 
 #define COMMAND_COUNT (sizeof(s_commands) / sizeof(s_commands[0]))
@@ -31,7 +37,10 @@ static void help(FILE *f)
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         fprintf(f, "  %-8s %s\n", s_commands[i].name, s_commands[i].what);
     }
+    fprintf(f, "  --version  the versions of esp-tls and Mbed TLS\n");
     fprintf(f, "Exit: 0 ok, 1 TLS or verification failure, 2 usage, 3 network.\n");
+    fprintf(f, "Environment: ESP_TLS_LOG=tag:level,...  ESP_TLS_MBEDTLS_DEBUG=0..4  "
+               "SSLKEYLOGFILE=FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -45,8 +54,13 @@ int main(int argc, char **argv)
         help(stdout);
         return CLI_OK;
     }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("esp-tls %s (Mbed TLS %s)\n", ESP_TLS_CLI_VERSION, MBEDTLS_VERSION_STRING);
+        return CLI_OK;
+    }
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(argv[1], s_commands[i].name) == 0) {
+            cli_logs_from_env(s_commands[i].quiet);
             return s_commands[i].run(argc - 1, argv + 1);
         }
     }

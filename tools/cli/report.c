@@ -5,6 +5,28 @@
 
 #include "cli.h"
 
+#define SSL_ALLOC_FAILED 0x7F00 /* MBEDTLS_ERR_SSL_ALLOC_FAILED, positive as captured */
+
+/*
+ * ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED with an Mbed TLS code other than "out of memory" is
+ * the library's check that the key belongs to the certificate. The code is that of the check
+ * (an EC key of another certificate gives -0x4F80, "ECP - Bad input parameters"), and
+ * esp_tls_explain() explains the code, not the check: say what failed.
+ */
+static void explain_own_cert(cli_error_t *e)
+{
+    if (e->err != ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED || e->code == SSL_ALLOC_FAILED) {
+        return;
+    }
+    snprintf(e->why.cause, sizeof(e->why.cause),
+             "the private key does not belong to the certificate (the key pair check failed "
+             "with -0x%04X)",
+             (unsigned)e->code);
+    snprintf(e->why.fix, sizeof(e->why.fix),
+             "give the key of that certificate: `openssl x509 -noout -pubkey -in CERT` and "
+             "`openssl pkey -pubout -in KEY` must print the same key");
+}
+
 void cli_error_capture(esp_tls_error_handle_t h, cli_error_t *e)
 {
     memset(e, 0, sizeof(*e));
@@ -12,6 +34,7 @@ void cli_error_capture(esp_tls_error_handle_t h, cli_error_t *e)
     esp_tls_explain(h, &e->why);
     esp_tls_get_and_clear_error_type(h, ESP_TLS_ERR_TYPE_SYSTEM, &e->sys);
     e->err = esp_tls_get_and_clear_last_error(h, &e->code, &e->flags);
+    explain_own_cert(e);
 }
 
 int cli_error_exit(const cli_error_t *e)

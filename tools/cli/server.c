@@ -3,13 +3,15 @@
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "server.h"
 
 static const char s_help[] =
     "usage: esp-tls server --cert FILE --key FILE [options]\n"
-    "Accept TLS connections with esp_tls_server_session_create() and print each session.\n"
+    "Accept TLS connections (esp_tls_server_session_init() and _continue_async() in one\n"
+    "poll() loop) and print each session.\n"
     "  --cert FILE --key FILE [--pass PASS]   server certificate (chain) and key\n"
     "  --verify-client CAFILE [--optional]    require (or only request) a client certificate\n"
     "  --bind ADDR          address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)\n"
@@ -24,9 +26,16 @@ static const char s_help[] =
     "  --echo               send back what the client sends\n"
     "                       (default: the client's data to stdout, stdin to the client)\n"
     "  --once               serve one connection, then exit with its result\n"
-    "  --timeout MS         handshake deadline and idle timeout (default 10000)\n"
+    "  --timeout MS         handshake deadline (default 10000)\n"
+    "  --idle-timeout MS    close a session that moved no data for MS (default 30000)\n"
+    "  --request-timeout MS --www: the request head must arrive within MS of the\n"
+    "                       handshake (default 10000)\n"
+    "  --max-clients N      sessions at once, 1..1024 (default 64); more wait to be accepted\n"
     "  --debug LEVEL        Mbed TLS debug level 0..4 and debug logs on stderr\n"
-    "Exit: 0 ok, 1 TLS failure (--once), 2 usage, 3 cannot listen.\n";
+    "Sessions run concurrently; each buffers at most 8 KiB of request (--www) and 64 KiB of\n"
+    "data for the client.\n"
+    "Exit: 0 ok, 1 TLS failure or deadline (--once), 2 usage or unusable certificate/key,\n"
+    "3 cannot listen.\n";
 
 enum {
     OPT_CERT = 256,
@@ -46,21 +55,37 @@ enum {
     OPT_ECHO,
     OPT_ONCE,
     OPT_TIMEOUT,
+    OPT_IDLE,
+    OPT_REQUEST,
+    OPT_MAX_CLIENTS,
     OPT_DEBUG,
     OPT_HELP,
 };
 
 static const struct option s_opts[] = {
-    {"cert", 1, 0, OPT_CERT},         {"key", 1, 0, OPT_KEY},
-    {"pass", 1, 0, OPT_PASS},         {"verify-client", 1, 0, OPT_VERIFY},
-    {"optional", 0, 0, OPT_OPTIONAL}, {"bind", 1, 0, OPT_BIND},
-    {"port", 1, 0, OPT_PORT},         {"tickets", 0, 0, OPT_TICKETS},
-    {"psk", 1, 0, OPT_PSK},           {"alpn", 1, 0, OPT_ALPN},
-    {"tls1.2", 0, 0, OPT_TLS12},      {"tls1.3", 0, 0, OPT_TLS13},
-    {"ciphers", 1, 0, OPT_CIPHERS},   {"www", 0, 0, OPT_WWW},
-    {"echo", 0, 0, OPT_ECHO},         {"once", 0, 0, OPT_ONCE},
-    {"timeout", 1, 0, OPT_TIMEOUT},   {"debug", 1, 0, OPT_DEBUG},
-    {"help", 0, 0, OPT_HELP},         {0, 0, 0, 0},
+    {"cert", 1, 0, OPT_CERT},
+    {"key", 1, 0, OPT_KEY},
+    {"pass", 1, 0, OPT_PASS},
+    {"verify-client", 1, 0, OPT_VERIFY},
+    {"optional", 0, 0, OPT_OPTIONAL},
+    {"bind", 1, 0, OPT_BIND},
+    {"port", 1, 0, OPT_PORT},
+    {"tickets", 0, 0, OPT_TICKETS},
+    {"psk", 1, 0, OPT_PSK},
+    {"alpn", 1, 0, OPT_ALPN},
+    {"tls1.2", 0, 0, OPT_TLS12},
+    {"tls1.3", 0, 0, OPT_TLS13},
+    {"ciphers", 1, 0, OPT_CIPHERS},
+    {"www", 0, 0, OPT_WWW},
+    {"echo", 0, 0, OPT_ECHO},
+    {"once", 0, 0, OPT_ONCE},
+    {"timeout", 1, 0, OPT_TIMEOUT},
+    {"idle-timeout", 1, 0, OPT_IDLE},
+    {"request-timeout", 1, 0, OPT_REQUEST},
+    {"max-clients", 1, 0, OPT_MAX_CLIENTS},
+    {"debug", 1, 0, OPT_DEBUG},
+    {"help", 0, 0, OPT_HELP},
+    {0, 0, 0, 0},
 };
 
 static int load(const char *path, cli_buf_t *b, const unsigned char **buf, unsigned *len)
@@ -160,6 +185,10 @@ static int opt_one(server_opts_t *o, int c, char *arg)
     case OPT_ECHO: o->mode = SERVER_ECHO; return CLI_OK;
     case OPT_ONCE: o->once = true; return CLI_OK;
     case OPT_TIMEOUT: return opt_number("--timeout", arg, 1, 3600000, &o->timeout_ms);
+    case OPT_IDLE: return opt_number("--idle-timeout", arg, 1, 86400000, &o->idle_ms);
+    case OPT_REQUEST: return opt_number("--request-timeout", arg, 1, 3600000, &o->request_ms);
+    case OPT_MAX_CLIENTS:
+        return opt_number("--max-clients", arg, 1, SERVER_MAX_CLIENTS, &o->max_clients);
     case OPT_DEBUG: return cli_set_debug("server", arg) ? CLI_OK : CLI_USAGE;
     default: return CLI_USAGE;
     }
@@ -188,27 +217,59 @@ static int check(server_opts_t *o, int argc)
 
 static int parse(server_opts_t *o, int argc, char **argv)
 {
-    cli_quiet_logs();
     int c, rc = CLI_OK;
     optind = 1;
     opterr = 0; /* the messages below name the subcommand */
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", s_opts, NULL)) != -1) {
+    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", s_opts, NULL)) != -1) {
         if (c == OPT_HELP || c == 'h') {
             fputs(s_help, stdout);
             return -1;
         }
-        rc = c == '?' ? cli_usage_error("server", "unknown option or missing value: %s",
-                                        argv[optind - 1])
-                      : opt_one(o, c, optarg);
+        rc = c == '?' || c == ':' ? cli_bad_option("server", c, argc, argv) : opt_one(o, c, optarg);
     }
     return rc == CLI_OK ? check(o, argc) : rc;
 }
 
+/*
+ * A trial session on a socket pair before listening: esp_tls_server_session_init() loads the
+ * certificate, key and CA as every connection will, so a key that does not belong to its
+ * certificate stops the server at start instead of failing every client.
+ */
+static int check_credentials(server_opts_t *o)
+{
+    int sv[2];
+    esp_tls_t *tls = esp_tls_init();
+    if (tls == NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        esp_tls_conn_destroy(tls);
+        fprintf(stderr, "esp-tls server: cannot check the configuration: out of resources\n");
+        return CLI_FAIL;
+    }
+    int rc = CLI_OK;
+    if (esp_tls_server_session_init(&o->cfg, sv[0], tls) != ESP_OK) {
+        esp_tls_error_handle_t h = NULL;
+        cli_error_t e;
+        esp_tls_get_error_handle(tls, &h);
+        cli_error_capture(h, &e);
+        fprintf(stderr, "esp-tls server: the certificate, key or CA cannot be used; not started\n");
+        cli_error_print(stderr, &e);
+        rc = CLI_USAGE;
+    }
+    esp_tls_conn_destroy(tls); /* closes sv[0] */
+    close(sv[1]);
+    return rc;
+}
+
 int cli_server(int argc, char **argv)
 {
-    server_opts_t o = {.bind = "127.0.0.1", .port = 4433, .timeout_ms = 10000};
+    server_opts_t o = {.bind = "127.0.0.1",
+                       .port = 4433,
+                       .timeout_ms = 10000,
+                       .idle_ms = 30000,
+                       .request_ms = 10000,
+                       .max_clients = 64};
     signal(SIGPIPE, SIG_IGN);
     int rc = parse(&o, argc, argv);
+    rc = rc == CLI_OK ? check_credentials(&o) : rc;
     if (rc == CLI_OK) {
         esp_tls_set_keep_peer_chain(true);
         int fd = server_listen(&o);

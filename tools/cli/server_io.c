@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-/* esp-tls server: listening, accepting, one session at a time (www, echo or relay). */
+/*
+ * esp-tls server: listening, and one poll() loop over the listening socket, stdin (relay mode)
+ * and every session (server_session.c), so that no client holds the others.
+ */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "server.h"
 
-#define PEER_CLOSE_NOTIFY (-0x7880) /* MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY */
+#define ACCEPT_PAUSE_MS 100
+
+typedef struct {
+    session_t *s[SERVER_MAX_CLIENTS];
+    int count;
+    bool stdin_open;
+    bool accepted_one; /* --once: no second connection */
+    int64_t accept_at; /* out of descriptors: accept again at this time */
+    int last_result;   /* of the last session that ended */
+} server_state_t;
 
 static void addr_string(const struct sockaddr_storage *ss, char *out, size_t len)
 {
@@ -32,7 +44,7 @@ static void addr_string(const struct sockaddr_storage *ss, char *out, size_t len
 
 static int bind_one(const struct addrinfo *ai)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     int on = 1;
     if (fd < 0) {
         return -1;
@@ -72,209 +84,125 @@ int server_listen(const server_opts_t *o)
     return fd;
 }
 
-/* Sockets are blocking with SO_RCVTIMEO: WANT_READ from a read means the client idled. */
-static bool is_want(ssize_t n)
+/* Accept what waits, up to the session limit. False on a listening socket that failed. */
+static bool accept_new(server_opts_t *o, server_state_t *st, int listen_fd)
 {
-    return n == ESP_TLS_ERR_SSL_WANT_READ || n == ESP_TLS_ERR_SSL_WANT_WRITE;
-}
-
-static int stream_end(ssize_t n)
-{
-    if (n == 0 || n == PEER_CLOSE_NOTIFY) {
-        return CLI_OK;
-    }
-    fprintf(stderr, "session:   %s (-0x%04x)\n", is_want(n) ? "client idle, closed" : "read failed",
-            (unsigned)-n);
-    return is_want(n) ? CLI_OK : CLI_FAIL;
-}
-
-static bool write_all(esp_tls_t *tls, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = esp_tls_conn_write(tls, data, len);
-        if (n == ESP_TLS_ERR_SSL_WANT_READ || n == ESP_TLS_ERR_SSL_WANT_WRITE) {
-            continue;
+    while (st->count < o->max_clients && !(o->once && st->accepted_one)) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                st->accept_at = cli_now_ms() + ACCEPT_PAUSE_MS; /* not a busy loop meanwhile */
+            }
+            bool transient = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+                             errno == ECONNABORTED || errno == EMFILE || errno == ENFILE;
+            if (!transient) {
+                fprintf(stderr, "esp-tls server: accept: %s\n", strerror(errno));
+            }
+            return transient;
         }
-        if (n <= 0) {
-            return false;
+        char peer[80];
+        addr_string(&ss, peer, sizeof(peer));
+        session_t *s = session_new(o, fd, peer);
+        if (s != NULL) {
+            st->s[st->count++] = s;
+            st->accepted_one = true;
+            session_step(o, s, cli_now_ms());
         }
-        data += n;
-        len -= (size_t)n;
     }
     return true;
 }
 
-/*
- * The client certificate's subject, from the chain the library keeps (CONFIG_ESP_TLS_KEEP_PEER_
- * CHAIN or esp_tls_set_keep_peer_chain()); without it, a required certificate is known to be
- * verified, nothing more.
- */
-static void client_subject(const server_opts_t *o, esp_tls_t *tls, char *out, size_t len)
+/* Relay mode: stdin to every open session, read only when each has room for it. */
+static short stdin_events(const server_state_t *st)
 {
-    const unsigned char *der = NULL;
-    size_t der_len = 0;
-    esp_tls_cert_info_t info;
-    snprintf(out, len, "%s",
-             o->cfg.cacert_buf == NULL ? "not requested"
-             : o->optional_auth        ? "requested (subject not available)"
-                                       : "verified (subject not available)");
-    if (esp_tls_get_peer_chain_len(tls) > 0 &&
-        esp_tls_get_peer_cert_der(tls, 0, &der, &der_len) == ESP_OK &&
-        esp_tls_cert_describe(der, der_len, &info) == ESP_OK) {
-        snprintf(out, len, "%s: %.*s", o->optional_auth ? "presented" : "verified", 200,
-                 info.subject);
-    }
-}
-
-static int serve_www(esp_tls_t *tls, const esp_tls_conn_info_t *info, const char *client)
-{
-    char req[8192];
-    size_t used = 0;
-    while (used < sizeof(req) - 1) {
-        ssize_t n = esp_tls_conn_read(tls, req + used, sizeof(req) - 1 - used);
-        if (n <= 0) {
-            return stream_end(n);
-        }
-        used += (size_t)n;
-        req[used] = '\0';
-        if (strstr(req, "\r\n\r\n") != NULL || strstr(req, "\n\n") != NULL) {
-            break;
+    int open = 0;
+    for (int i = 0; i < st->count; i++) {
+        if (st->s[i]->state == SESSION_OPEN) {
+            if (session_room(st->s[i]) < 4096) {
+                return 0;
+            }
+            open++;
         }
     }
-    char page[1024], resp[1536];
-    int plen =
-        snprintf(page, sizeof(page),
-                 "<html><body><h1>esp-tls server</h1><pre>\n"
-                 "Protocol:    %s\nCiphersuite: %s\nALPN:        %s\nClient cert: %s\n"
-                 "</pre></body></html>\n",
-                 info->version, info->ciphersuite, info->alpn[0] ? info->alpn : "none", client);
-    int rlen = snprintf(resp, sizeof(resp),
-                        "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
-                        "Connection: close\r\n\r\n%s",
-                        plen, page);
-    return write_all(tls, resp, (size_t)rlen) ? CLI_OK : CLI_FAIL;
+    return st->stdin_open && open > 0 ? POLLIN : 0;
 }
 
-static int serve_echo(esp_tls_t *tls)
+static void relay_stdin(server_opts_t *o, server_state_t *st)
 {
     char buf[4096];
-    for (;;) {
-        ssize_t n = esp_tls_conn_read(tls, buf, sizeof(buf));
-        if (n <= 0) {
-            return stream_end(n);
-        }
-        if (!write_all(tls, buf, (size_t)n)) {
-            return CLI_FAIL;
-        }
+    ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return;
     }
-}
-
-/* Client -> stdout, stdin -> client, until the client closes. */
-static int serve_relay(esp_tls_t *tls, int fd, bool *stdin_open)
-{
-    char buf[4096];
-    for (;;) {
-        struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
-                              {.fd = *stdin_open ? STDIN_FILENO : -1, .events = POLLIN}};
-        if (esp_tls_get_bytes_avail(tls) <= 0 && poll(p, 2, -1) < 0 && errno != EINTR) {
-            return CLI_FAIL;
-        }
-        if (esp_tls_get_bytes_avail(tls) > 0 || p[0].revents) {
-            ssize_t n = esp_tls_conn_read(tls, buf, sizeof(buf));
-            if (n <= 0 && !is_want(n)) {
-                return stream_end(n);
-            }
-            fwrite(buf, 1, n > 0 ? (size_t)n : 0, stdout);
-            fflush(stdout);
-        }
-        if (p[1].revents) {
-            ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-            *stdin_open = n > 0;
-            if (n > 0 && !write_all(tls, buf, (size_t)n)) {
-                return CLI_FAIL;
-            }
+    st->stdin_open = n > 0;
+    for (int i = 0; n > 0 && i < st->count; i++) {
+        if (st->s[i]->state == SESSION_OPEN) {
+            session_queue(st->s[i], buf, (size_t)n);
+            session_step(o, st->s[i], cli_now_ms());
         }
     }
 }
 
-static void set_timeouts(int fd, int ms)
+/* Free the sessions that ended, keeping the order of the others. */
+static void reap(server_state_t *st)
 {
-    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    int kept = 0;
+    for (int i = 0; i < st->count; i++) {
+        if (st->s[i]->state == SESSION_ENDED) {
+            st->last_result = session_free(st->s[i]);
+        } else {
+            st->s[kept++] = st->s[i];
+        }
+    }
+    st->count = kept;
 }
 
-static int handshake_failed(esp_tls_t *tls, const char *peer, int rc)
+/* poll() entries: [0] listening socket, [1] stdin, [2..] sessions. Returns the timeout. */
+static int fill_poll(server_opts_t *o, server_state_t *st, int listen_fd, struct pollfd *p)
 {
-    esp_tls_error_handle_t h = NULL;
-    cli_error_t e;
-    esp_tls_get_error_handle(tls, &h);
-    cli_error_capture(h, &e);
-    if (e.err == ESP_OK && rc > 0) {
-        e.err = rc; /* a positive result is an esp_err_t (setup failure, timeout) */
+    int64_t now = cli_now_ms(), wake = st->accept_at > now ? st->accept_at : -1;
+    bool more = st->count < o->max_clients && !(o->once && st->accepted_one) && wake < 0;
+    p[0] = (struct pollfd){.fd = more ? listen_fd : -1, .events = POLLIN};
+    short in = o->mode == SERVER_RELAY ? stdin_events(st) : 0;
+    p[1] = (struct pollfd){.fd = in != 0 ? STDIN_FILENO : -1, .events = in};
+    for (int i = 0; i < st->count; i++) {
+        session_t *s = st->s[i];
+        int64_t d = s->again || s->state == SESSION_ENDED ? now : session_deadline(o, s);
+        wake = wake < 0 || d < wake ? d : wake;
+        p[2 + i] = (struct pollfd){.fd = s->fd, .events = session_events(s)};
     }
-    fprintf(stderr, "handshake: %s failed\n", peer);
-    cli_error_print(stderr, &e);
-    return CLI_FAIL;
-}
-
-/* Not "resumed": esp_tls_get_conn_info() does not tell it for server sessions (docs/cli.md). */
-static void print_session(const char *peer, const esp_tls_conn_info_t *info, const char *client)
-{
-    fprintf(stderr, "accepted:  %s\n", peer);
-    fprintf(stderr, "version:   %s\nsuite:     %s\nalpn:      %s\n", info->version,
-            info->ciphersuite, info->alpn[0] ? info->alpn : "(none)");
-    fprintf(stderr, "client:    %s\n", client);
-}
-
-/* One accepted connection: handshake, then the session in the chosen mode. */
-static int serve(server_opts_t *o, int fd, const char *peer, bool *stdin_open)
-{
-    set_timeouts(fd, o->timeout_ms);
-    esp_tls_t *tls = esp_tls_init();
-    if (tls == NULL) {
-        close(fd);
-        return CLI_FAIL;
-    }
-    int rc = esp_tls_server_session_create(&o->cfg, fd, tls);
-    if (rc != 0) {
-        rc = handshake_failed(tls, peer, rc);
-        fprintf(stderr, "closed:    %s\n", peer);
-        esp_tls_conn_destroy(tls);
-        return rc;
-    }
-    esp_tls_conn_info_t info = {0};
-    char client[300];
-    esp_tls_get_conn_info(tls, &info);
-    client_subject(o, tls, client, sizeof(client));
-    print_session(peer, &info, client);
-    rc = o->mode == SERVER_WWW    ? serve_www(tls, &info, client)
-         : o->mode == SERVER_ECHO ? serve_echo(tls)
-                                  : serve_relay(tls, fd, stdin_open);
-    fprintf(stderr, "closed:    %s\n", peer);
-    esp_tls_conn_destroy(tls); /* also closes fd */
-    return rc;
+    return wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
 }
 
 int server_run(server_opts_t *o, int listen_fd)
 {
-    bool stdin_open = true;
-    for (;;) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        int fd = accept4(listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) {
-                continue;
-            }
-            fprintf(stderr, "esp-tls server: accept: %s\n", strerror(errno));
-            return CLI_NET;
-        }
-        char peer[80];
-        addr_string(&ss, peer, sizeof(peer));
-        int rc = serve(o, fd, peer, &stdin_open);
-        if (o->once) {
-            return rc;
-        }
+    server_state_t *st = calloc(1, sizeof(*st));
+    struct pollfd *p = calloc(2 + SERVER_MAX_CLIENTS, sizeof(*p));
+    bool ok = st != NULL && p != NULL;
+    if (ok) {
+        st->stdin_open = true;
     }
+    while (ok && !(o->once && st->accepted_one && st->count == 0)) {
+        int timeout = fill_poll(o, st, listen_fd, p);
+        if (poll(p, (nfds_t)(2 + st->count), timeout) < 0 && errno != EINTR) {
+            break;
+        }
+        if (p[1].fd >= 0 && p[1].revents != 0) {
+            relay_stdin(o, st);
+        }
+        for (int i = 0; i < st->count; i++) {
+            session_step(o, st->s[i], cli_now_ms());
+        }
+        ok = p[0].fd < 0 || p[0].revents == 0 || accept_new(o, st, listen_fd);
+        reap(st);
+    }
+    int rc = ok ? st->last_result : CLI_NET;
+    for (int i = 0; st != NULL && i < st->count; i++) {
+        session_free(st->s[i]);
+    }
+    free(st);
+    free(p);
+    return rc;
 }

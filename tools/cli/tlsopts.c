@@ -103,11 +103,23 @@ bool cli_parse_ciphers(const char *cmd, char *list, int *ids, int max)
     return true;
 }
 
-void cli_quiet_logs(void)
+void cli_logs_from_env(bool quiet)
 {
-    if (getenv("ESP_TLS_LOG") == NULL) {
+    const char *spec = getenv("ESP_TLS_LOG");
+    bool applied = spec != NULL && spec[0] != '\0' && esp_tls_log_configure(spec) == ESP_OK;
+    if (quiet && !applied) {
         esp_log_level_set("*", ESP_LOG_NONE);
     }
+    const char *debug = getenv("ESP_TLS_MBEDTLS_DEBUG");
+    long level;
+    if (debug == NULL || debug[0] == '\0') {
+        return;
+    }
+    if (!cli_parse_decimal(debug, 0, 4, &level)) {
+        fprintf(stderr, "esp-tls: ESP_TLS_MBEDTLS_DEBUG=%s ignored: want 0..4\n", debug);
+        return;
+    }
+    esp_tls_set_mbedtls_debug_level((int)level);
 }
 
 bool cli_set_debug(const char *cmd, const char *level)

@@ -2,6 +2,7 @@
 /* Small helpers of the esp-tls tool: files, numbers, escapes, lists, targets. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,42 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'esp-tls %s --help'.\n", cmd);
     va_end(ap);
     return CLI_USAGE;
+}
+
+/* openssl's spelling of options that the tool has under another name */
+static const char *const s_openssl_names[][2] = {
+    {"-CAfile", "--ca"},       {"-untrusted", "--untrusted"}, {"-verify_hostname", "--host"},
+    {"-attime", "--time"},     {"-servername", "--sni"},      {"-cert", "--cert"},
+    {"-key", "--key"},         {"-alpn", "--alpn"},           {"-accept", "--port"},
+    {"-connect", "HOST:PORT"},
+};
+
+/* The word getopt_long() refused: a cluster it is still inside ("-CAfile" is read as -C -A ...,
+ * optind still on it), else the word it has just passed. */
+static const char *refused_word(int argc, char **argv)
+{
+    if (optopt > 0 && optopt < 256 && optind < argc && argv[optind][0] == '-' &&
+        argv[optind][1] != '-' && strchr(argv[optind] + 1, optopt) != NULL) {
+        return argv[optind];
+    }
+    return argv[optind - 1];
+}
+
+int cli_bad_option(const char *cmd, int c, int argc, char **argv)
+{
+    const char *word = refused_word(argc, argv);
+    if (c == ':') {
+        return cli_usage_error(cmd, "option %s needs a value", word);
+    }
+    for (size_t i = 0; i < sizeof(s_openssl_names) / sizeof(s_openssl_names[0]); i++) {
+        if (strcmp(word, s_openssl_names[i][0]) == 0) {
+            return cli_usage_error(cmd, "unknown option %s for 'esp-tls %s' (openssl's %s is %s)",
+                                   word, cmd, word, s_openssl_names[i][1]);
+        }
+    }
+    bool single_dash = word[0] == '-' && word[1] != '-' && word[1] != '\0' && word[2] != '\0';
+    return cli_usage_error(cmd, "unknown option %s for 'esp-tls %s'%s", word, cmd,
+                           single_dash ? " (long options take two dashes)" : "");
 }
 
 bool cli_buf_append(cli_buf_t *buf, const void *data, size_t len)
@@ -40,6 +77,19 @@ void cli_buf_free(cli_buf_t *buf)
     buf->len = 0;
 }
 
+/* Append up to CLI_FILE_MAX + 1 bytes of @p f to @p out; false on a read error. */
+static bool read_capped(FILE *f, cli_buf_t *out)
+{
+    unsigned char chunk[4096];
+    size_t n;
+    while (out->len <= CLI_FILE_MAX && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (!cli_buf_append(out, chunk, n)) {
+            return false;
+        }
+    }
+    return !ferror(f) && cli_buf_append(out, "", 0);
+}
+
 bool cli_read_file(const char *path, cli_buf_t *out)
 {
     *out = (cli_buf_t){0};
@@ -48,16 +98,17 @@ bool cli_read_file(const char *path, cli_buf_t *out)
         fprintf(stderr, "esp-tls: cannot open %s: %s\n", path, strerror(errno));
         return false;
     }
-    unsigned char chunk[4096];
-    size_t n;
-    bool ok = true;
-    while (ok && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        ok = cli_buf_append(out, chunk, n);
-    }
-    ok = ok && !ferror(f) && cli_buf_append(out, "", 0);
+    bool ok = read_capped(f, out);
     fclose(f);
-    if (!ok) {
+    if (ok && out->len > CLI_FILE_MAX) {
+        fprintf(stderr,
+                "esp-tls: %s: larger than %d MiB, the limit for certificates, keys and bundles\n",
+                path, CLI_FILE_MAX / (1024 * 1024));
+        ok = false;
+    } else if (!ok) {
         fprintf(stderr, "esp-tls: cannot read %s\n", path);
+    }
+    if (!ok) {
         cli_buf_free(out);
     }
     return ok;

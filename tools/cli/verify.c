@@ -98,14 +98,12 @@ static int opt_one(verify_opts_t *o, int c, char *arg, int argc, char **argv)
                                                                   arg);
     case 'p': o->pem = true; return CLI_OK;
     case 'j': o->json = true; return CLI_OK;
-    default:
-        return cli_usage_error("verify", "unknown option or missing value: %s", argv[optind - 1]);
+    default: return cli_bad_option("verify", c, argc, argv);
     }
 }
 
 static int parse(verify_opts_t *o, int argc, char **argv)
 {
-    cli_quiet_logs();
     static const struct option opts[] = {
         {"ca", 1, 0, 'c'},   {"bundle", 2, 0, 'b'}, {"untrusted", 1, 0, 'u'},
         {"host", 1, 0, 'H'}, {"time", 1, 0, 't'},   {"pem", 0, 0, 'p'},
@@ -114,7 +112,7 @@ static int parse(verify_opts_t *o, int argc, char **argv)
     int c, rc = CLI_OK;
     optind = 1;
     opterr = 0; /* the messages below name the subcommand */
-    while (rc == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(s_help, stdout);
             return -1;
