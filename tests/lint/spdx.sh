@@ -39,6 +39,10 @@ for f in $(list); do
         [ "$first" = "$C_LINE" ] && continue
         echo "$f:1: first line is not '$C_LINE'"
         ;;
+    *.[1-8])
+        [ "$first" = ".\\\" SPDX-License-Identifier: Apache-2.0" ] && continue
+        echo "$f:1: first line of a man page is not '.\\\" SPDX-License-Identifier: Apache-2.0'"
+        ;;
     *)
         [ "$first" = "$HASH_LINE" ] && continue
         case "$first" in
