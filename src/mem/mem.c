@@ -34,6 +34,10 @@ _Static_assert(sizeof(mem_hdr_t) <= MEM_HDR, "the header fits in front of the bl
  * charged apart (others wait for it in pthread_once) */
 static _Thread_local unsigned s_global_depth;
 
+/* A process-wide block freed outside a global section, by this thread: the size of the block
+ * if the thread's next allocation may be its replacement (see esp_tls_mem_free()). */
+static _Thread_local size_t s_replacing;
+
 /* esp_tls_mem_substitute_once(): per thread, so concurrent setups do not interfere */
 static _Thread_local size_t s_sub_from;
 static _Thread_local size_t s_sub_to;
@@ -102,7 +106,8 @@ void *esp_tls_mem_calloc(size_t n, size_t size)
     }
     mem_hdr_t *hdr = (mem_hdr_t *)block;
     hdr->bytes = bytes;
-    hdr->global = s_global_depth > 0;
+    hdr->global = s_global_depth > 0 || (s_replacing != 0 && s_replacing == bytes);
+    s_replacing = 0;
     atomic_fetch_add(&s_allocs, 1);
     if (hdr->global) {
         atomic_fetch_add(&s_global, bytes);
@@ -121,6 +126,10 @@ void esp_tls_mem_free(void *ptr)
     const mem_hdr_t *hdr = (const mem_hdr_t *)block;
     size_t bytes = hdr->bytes;
     atomic_fetch_sub(hdr->global ? &s_global : &s_current, bytes);
+    /* Process-wide state renews itself now and then inside a connection: PSA's random
+     * generator reseeds every 10,000 requests, freeing its entropy accumulator and allocating
+     * the same block again at once. That block stays process-wide, not the connection's. */
+    s_replacing = hdr->global && s_global_depth == 0 ? bytes : 0;
     /* Keys, passwords, tickets and record plaintext all live in blocks of this allocator:
      * none of it outlives its block. */
     explicit_bzero(block, bytes + MEM_HDR);
