@@ -405,8 +405,10 @@ void esp_tls_free_client_session(esp_tls_client_session_t *client_session);
  *
  * The socket is used as it is (blocking or not). esp_tls_server_session_delete() leaves it open;
  * esp_tls_conn_destroy() closes it.
- * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL arguments; ESP_FAIL on a setup error (captured
- *         in the tracker; state ESP_TLS_FAIL). A bad socket makes the handshake fail.
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL arguments; ESP_ERR_INVALID_STATE if @p tls
+ *         already holds a session (the first one is kept); ESP_FAIL on a setup error (captured
+ *         in the tracker; state ESP_TLS_FAIL), ESP_ERR_NOT_SUPPORTED captured for a member of
+ *         a feature this build lacks. A bad socket makes the handshake fail.
  */
 esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls_t *tls);
 
