@@ -5,9 +5,12 @@
  */
 #include <stddef.h>
 
+#include "esp_log.h"
 #include "esp_transport_ssl.h"
 #include "esp_transport_tcp.h"
 #include "transport_internal.h"
+
+static const char *TAG = "transport_base";
 
 /* The keep-alive settings are handed to esp_tls by pointer: the layouts must be one. */
 _Static_assert(sizeof(esp_transport_keep_alive_t) == sizeof(tls_keep_alive_cfg_t),
@@ -250,11 +253,17 @@ void esp_transport_tcp_set_interface_name(esp_transport_handle_t t, struct ifreq
     esp_transport_ssl_set_interface_name(t, if_name);
 }
 
+/* ESP_OK as in ESP-IDF, also with nothing to save; the session saved before is then kept
+ * (ESP-IDF dropped it), so a save at the wrong moment costs no resumption. */
 static esp_err_t ticket_save(transport_esp_tls_t *b)
 {
     esp_tls_client_session_t *s = b->tls ? esp_tls_get_client_session(b->tls) : NULL;
     if (s == NULL) {
-        return ESP_ERR_INVALID_STATE;
+        ESP_LOGW(TAG,
+                 "session ticket SAVE: no session to save (TLS 1.3: read a response "
+                 "first)%s",
+                 b->session ? "; the one saved before is kept" : "");
+        return ESP_OK;
     }
     esp_tls_free_client_session(b->session);
     b->session = s;
@@ -273,8 +282,9 @@ esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
     case ESP_TRANSPORT_SESSION_TICKET_INIT: return ESP_OK;
     case ESP_TRANSPORT_SESSION_TICKET_SAVE: return ticket_save(b);
     case ESP_TRANSPORT_SESSION_TICKET_USE:
+        /* as in ESP-IDF: with nothing saved the next connect is a full handshake */
         if (b->session == NULL) {
-            return ESP_ERR_INVALID_STATE;
+            ESP_LOGD(TAG, "session ticket USE: nothing saved, full handshake");
         }
         b->cfg.client_session = b->session;
         return ESP_OK;
