@@ -130,7 +130,9 @@ const diag_row_t diag_mbedtls_rows[] = {
      "check free memory; capture the traffic (SSLKEYLOGFILE + Wireshark) to see the record"},
     {0x7280, "MBEDTLS_ERR_SSL_CONN_EOF", "the peer closed the TCP connection without a TLS alert",
      "during a handshake the peer likely rejected us (a client certificate it requires, our "
-     "versions or ciphersuites): check the peer's log"},
+     "versions or ciphersuites): check the peer's log; on a read after the handshake "
+     "(CONFIG_ESP_TLS_REQUIRE_CLOSE_NOTIFY) the peer ended without close_notify, so the data "
+     "may be cut short: many servers never send it (turn the option off to read it as 0)"},
     {0x7880, "MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY",
      "the peer closed the connection cleanly (close_notify)", "not an error at the end of data"},
     {0x7780, "MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE", "the peer sent a fatal alert and gave up",
