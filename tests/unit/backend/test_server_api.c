@@ -2,10 +2,8 @@
  * The server API's argument handling, return conventions and ownership rules (reference
  * §1.5, §6.6, §8 case 7, §11.3), without a client: handshakes are covered by the interop tests.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include "esp_tls.h"
@@ -147,13 +145,11 @@ static void test_destroy_closes_socket(void **state)
 /* A connected TCP pair on 127.0.0.1: sv[0] is the accepted end. */
 static void tcp_pair(int sv[2])
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = 0;
+    int lfd = unit_listener(&port);
     assert_true(lfd >= 0);
-    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(listen(lfd, 1), 0);
-    assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sv[1] = socket(AF_INET, SOCK_STREAM, 0);
     assert_int_equal(connect(sv[1], (struct sockaddr *)&a, sizeof(a)), 0);
     sv[0] = accept(lfd, NULL, NULL);
