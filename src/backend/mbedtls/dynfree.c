@@ -52,7 +52,7 @@ static void free_own(esp_tls_mbedtls_t *p)
     /* a new handshake would need what is released here (and the CA, with FREE_CA_CERT) */
     mbedtls_ssl_conf_renegotiation(&p->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 #endif
-    if (p->own != NULL) {
+    if (p->own != NULL && p->shared == NULL) { /* shared ones are the configuration's */
         drop_own(p);
     }
 #else
