@@ -11,13 +11,15 @@
  * pair check of its own; the buffers are read only while a session is set up, as before.
  * An entry is freed with the last session using it, except the entry used last, which is kept
  * for the next session (servers accept one connection at a time) until another configuration
- * takes its place. Its memory is counted as process-wide state (esp_tls_get_global_mem_bytes).
+ * takes its place or the process exits. Its memory is counted as process-wide state
+ * (esp_tls_get_global_mem_bytes).
  *
  * Sharing is safe across threads: the parsed chain is only read during handshakes, an EC key is
  * only read when signing, and an RSA key's blinding values are guarded by its mutex
  * (MBEDTLS_THREADING_C, always on here).
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../mem/mem.h"
@@ -34,6 +36,7 @@ struct esp_tls_server_creds {
 };
 
 static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 static esp_tls_server_creds_t *s_list; /* every entry with references */
 static esp_tls_server_creds_t *s_kept; /* the entry used last */
 
@@ -121,8 +124,24 @@ static esp_tls_server_creds_t *lookup(const esp_tls_cfg_server_t *cfg,
     return found;
 }
 
+/* At exit the entry kept goes (sessions still open keep theirs). */
+static void release_kept(void)
+{
+    pthread_mutex_lock(&s_lock);
+    esp_tls_server_creds_t *dead = s_kept != NULL ? unref_locked(s_kept) : NULL;
+    s_kept = NULL;
+    pthread_mutex_unlock(&s_lock);
+    creds_free(dead);
+}
+
+static void register_exit(void)
+{
+    atexit(release_kept);
+}
+
 static void insert(esp_tls_server_creds_t *c)
 {
+    pthread_once(&s_once, register_exit);
     pthread_mutex_lock(&s_lock);
     c->next = s_list;
     s_list = c;
