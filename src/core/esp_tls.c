@@ -50,12 +50,12 @@ static int fail(esp_tls_t *tls, esp_err_t code)
 }
 
 static int step_init(esp_tls_t *tls, const char *host, int hostlen, int port,
-                     const esp_tls_cfg_t *cfg)
+                     const esp_tls_cfg_t *cfg, bool blocking)
 {
     esp_err_t rc = esp_tls_tcp_check_target(host, hostlen, port);
     if (rc == ESP_OK) {
-        rc = esp_tls_resolve_start(host, (size_t)hostlen, port, cfg->addr_family, &tls->tcp,
-                                   &tls->dns);
+        rc = esp_tls_resolve_start(host, (size_t)hostlen, port, cfg->addr_family, blocking,
+                                   &tls->tcp, &tls->dns);
     }
     if (rc != ESP_OK) {
         /* As in ESP-IDF the state stays INIT: nothing was opened. */
@@ -142,9 +142,9 @@ static int step_handshake(esp_tls_t *tls)
     return -1; /* the backend captured the cause */
 }
 
-/* Run states until one has to wait, finishes or fails. */
+/* Run states until one has to wait, finishes or fails. @p blocking: called by the sync API. */
 static int conn_step(esp_tls_t *tls, const char *host, int hostlen, int port,
-                     const esp_tls_cfg_t *cfg)
+                     const esp_tls_cfg_t *cfg, bool blocking)
 {
     int rc = 0;
     esp_tls_conn_state_t before;
@@ -152,7 +152,7 @@ static int conn_step(esp_tls_t *tls, const char *host, int hostlen, int port,
     do {
         before = tls->conn_state;
         switch (tls->conn_state) {
-        case ESP_TLS_INIT: rc = step_init(tls, host, hostlen, port, cfg); break;
+        case ESP_TLS_INIT: rc = step_init(tls, host, hostlen, port, cfg, blocking); break;
         case ESP_TLS_CONNECTING: rc = step_connecting(tls, host, hostlen, cfg); break;
         case ESP_TLS_HANDSHAKE: rc = step_handshake(tls); break;
         case ESP_TLS_FAIL: ESP_LOGE(TAG, "failed to open a new connection"); return -1;
@@ -199,7 +199,7 @@ int esp_tls_conn_new_sync(const char *hostname, int hostlen, int port, const esp
     int64_t deadline = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
     tls->deadline_ms = deadline;
     for (;;) {
-        int rc = conn_step(tls, hostname, hostlen, port, cfg);
+        int rc = conn_step(tls, hostname, hostlen, port, cfg, true);
         if (rc != 0) {
             tls->deadline_ms = 0;
             return rc;
@@ -237,7 +237,7 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
         ESP_LOGE(TAG, "connection not established within %d ms", esp_tls_effective_timeout(cfg));
         return fail(tls, ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT);
     }
-    int rc = conn_step(tls, hostname, hostlen, port, cfg);
+    int rc = conn_step(tls, hostname, hostlen, port, cfg, false);
     if (rc != 0) {
         tls->deadline_ms = 0;
     }

@@ -1,67 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Asynchronous name resolution with c-ares. glibc's getaddrinfo_a() was the alternative; it
- * was not chosen because it answers on a thread of its own (no socket the caller's poll()
- * loop could wait on), a running lookup cannot be cancelled (destroying a connection would
- * have to wait for it), and pointing it at another DNS server needs a private mount of
- * /etc/resolv.conf. c-ares gives pollable sockets, immediate cancellation, and a server
- * setting of its own (esp_tls_set_dns_servers). It reads /etc/hosts and /etc/resolv.conf.
+ * Name resolution that never blocks past the caller's deadline, and address literals.
+ *
+ * Asynchronous connections use c-ares (resolve_ares.c): pollable sockets, a query can be
+ * dropped at once, and a server setting of its own (esp_tls_set_dns_servers). One channel
+ * serves every query of the process: a c-ares 1.18 channel is 74 KB of query tables, which per
+ * connection was most of a connection's heap. glibc's getaddrinfo_a() was the other candidate;
+ * it answers on a thread of its own (no socket a poll() loop could wait on) and cannot point at
+ * another DNS server.
+ *
+ * Blocking connections (esp_tls_conn_new_sync, esp_tls_plain_tcp_connect) with the system's
+ * resolver configuration use getaddrinfo() on a short-lived helper thread (resolve_gai.c): no
+ * channel at all, the answers of nsswitch.conf (files, dns, mdns, ...), and the caller still
+ * waits in poll() up to its deadline. With esp_tls_set_dns_servers() they use the shared c-ares
+ * channel too.
  */
-#include <ares.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../mem/mem.h"
 #include "esp_log.h"
-#include "esp_tls_ext.h"
-#include "resolve.h"
+#include "resolve_priv.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";
 
-#define RESOLVE_MAX_ADDRS 16
-
-struct esp_tls_resolver {
-    ares_channel channel;
-    bool done;
-    int status;
-    esp_tls_addr_t *addrs;
-    size_t count;
-    char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
-};
-
-static pthread_once_t s_ares_once = PTHREAD_ONCE_INIT;
-static int s_ares_status = ARES_ENOTINITIALIZED;
-static pthread_mutex_t s_servers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
 static char s_servers[256]; /* "" = the system's resolv.conf */
 
-/* ares_getsock() bit tests, in unsigned arithmetic (c-ares' macros shift a signed 1 into the
- * sign bit for the last socket, which UBSan rightly reports). */
-static bool sock_readable(int mask, int i)
+void esp_tls_resolve_lock(void)
 {
-    return ((unsigned)mask >> i) & 1u;
+    pthread_mutex_lock(&s_lock);
 }
 
-static bool sock_writable(int mask, int i)
+void esp_tls_resolve_unlock(void)
 {
-    return ((unsigned)mask >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+    pthread_mutex_unlock(&s_lock);
 }
 
-static void ares_release(void)
+const char *esp_tls_resolve_servers(void)
 {
-    ares_library_cleanup();
-}
-
-static void ares_init_once(void)
-{
-    s_ares_status = ares_library_init(ARES_LIB_INIT_ALL);
-    if (s_ares_status == ARES_SUCCESS) {
-        atexit(ares_release);
-    }
+    return s_servers;
 }
 
 static int family_of(esp_tls_addr_family_t family)
@@ -103,76 +86,65 @@ static void give_addresses(esp_tls_tcp_attempt_t *a, esp_tls_addr_t *addrs, size
     a->next = 0;
 }
 
-static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+void esp_tls_resolve_add(esp_tls_resolver_t *r, const struct sockaddr *sa, size_t len, size_t max)
 {
-    (void)timeouts;
-    esp_tls_resolver_t *r = arg;
-    r->done = true;
-    r->status = status;
-    if (status != ARES_SUCCESS || res == NULL) {
-        ares_freeaddrinfo(res);
+    if (r->addrs == NULL && max > 0) {
+        r->addrs = esp_tls_mem_calloc(max, sizeof(esp_tls_addr_t));
+    }
+    if (r->addrs == NULL || r->count >= max || len > sizeof(struct sockaddr_storage) ||
+        (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)) {
         return;
     }
-    size_t n = 0;
-    for (struct ares_addrinfo_node *node = res->nodes; node && n < RESOLVE_MAX_ADDRS;
-         node = node->ai_next) {
-        n += (node->ai_family == AF_INET || node->ai_family == AF_INET6);
-    }
-    r->addrs = n ? esp_tls_mem_calloc(n, sizeof(esp_tls_addr_t)) : NULL;
-    for (struct ares_addrinfo_node *node = res->nodes; node && r->addrs && r->count < n;
-         node = node->ai_next) {
-        if ((node->ai_family == AF_INET || node->ai_family == AF_INET6) &&
-            node->ai_addrlen <= sizeof(struct sockaddr_storage)) {
-            memcpy(&r->addrs[r->count].addr, node->ai_addr, node->ai_addrlen);
-            r->addrs[r->count++].len = node->ai_addrlen;
-        }
-    }
-    r->status = r->count ? ARES_SUCCESS : ARES_ENODATA;
-    ares_freeaddrinfo(res);
+    memcpy(&r->addrs[r->count].addr, sa, len);
+    r->addrs[r->count++].len = (socklen_t)len;
 }
 
-static esp_err_t new_channel(esp_tls_resolver_t *r)
+void esp_tls_resolve_dispose(esp_tls_resolver_t *r)
 {
-    pthread_once(&s_ares_once, ares_init_once);
-    ESP_ENSURE_LOG(s_ares_status == ARES_SUCCESS, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME,
-                   "c-ares failed to initialise: %s", ares_strerror(s_ares_status));
-    struct ares_options opts = {.timeout = 2000, .tries = 3};
-    int status = ares_init_options(&r->channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
-    ESP_ENSURE_LOG(status == ARES_SUCCESS, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME,
-                   "c-ares channel: %s", ares_strerror(status));
-    pthread_mutex_lock(&s_servers_lock);
-    if (s_servers[0] != '\0') {
-        status = ares_set_servers_ports_csv(r->channel, s_servers);
+    if (r->efd >= 0) {
+        close(r->efd);
     }
-    pthread_mutex_unlock(&s_servers_lock);
-    ESP_ENSURE_LOG(status == ARES_SUCCESS, ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME,
-                   "DNS servers: %s", ares_strerror(status));
-    return ESP_OK;
+    esp_tls_mem_free(r->addrs);
+    esp_tls_mem_free(r);
 }
 
-static esp_err_t start_query(const char *name, int port, int family, esp_tls_resolver_t **out)
+/* The system's resolver on a helper thread if the caller blocks and no DNS servers were set;
+ * otherwise (or if no thread can be started) the shared c-ares channel. */
+static esp_err_t start_query(esp_tls_resolver_t *r, bool blocking)
+{
+    esp_tls_resolve_lock();
+    bool system = s_servers[0] == '\0';
+    esp_tls_resolve_unlock();
+    if (blocking && system && esp_tls_gai_start(r) == ESP_OK) {
+        return ESP_OK;
+    }
+    esp_tls_resolve_lock();
+    esp_err_t rc = esp_tls_ares_start(r);
+    esp_tls_resolve_unlock();
+    return rc;
+}
+
+static esp_err_t new_query(const char *name, int port, int family, bool blocking,
+                           esp_tls_resolver_t **out)
 {
     esp_tls_resolver_t *r = esp_tls_mem_calloc(1, sizeof(*r));
     ESP_ENSURE(r != NULL, ESP_ERR_NO_MEM);
     snprintf(r->name, sizeof(r->name), "%s", name);
-    *out = r;
-    esp_err_t rc = new_channel(r);
+    r->port = port;
+    r->family = family;
+    r->efd = -1;
+    esp_err_t rc = start_query(r, blocking);
     if (rc != ESP_OK) {
-        r->channel = NULL;
-        esp_tls_resolve_free(out);
+        esp_tls_resolve_dispose(r);
         return rc;
     }
-    char service[8];
-    snprintf(service, sizeof(service), "%d", port);
-    struct ares_addrinfo_hints hints = {
-        .ai_family = family, .ai_socktype = SOCK_STREAM, .ai_flags = ARES_AI_NUMERICSERV};
-    ares_getaddrinfo(r->channel, r->name, service, &hints, on_answer, r);
+    *out = r;
     return ESP_OK;
 }
 
 esp_err_t esp_tls_resolve_start(const char *host, size_t hostlen, int port,
-                                esp_tls_addr_family_t family, esp_tls_tcp_attempt_t *a,
-                                esp_tls_resolver_t **r)
+                                esp_tls_addr_family_t family, bool blocking,
+                                esp_tls_tcp_attempt_t *a, esp_tls_resolver_t **r)
 {
     char name[ESP_TLS_MAX_HOSTNAME_LEN + 1];
     memcpy(name, host, hostlen);
@@ -190,52 +162,27 @@ esp_err_t esp_tls_resolve_start(const char *host, size_t hostlen, int port,
                    "couldn't get hostname for :%s: the address is not of the family asked for "
                    "(addr_family %d)",
                    name, (int)family);
-    return start_query(name, port, family_of(family), r);
-}
-
-/* Let c-ares read the sockets that are ready and handle its timeouts. */
-static void process(esp_tls_resolver_t *r)
-{
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int mask = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
-    struct pollfd p[ARES_GETSOCK_MAXNUM];
-    int n = 0;
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-        short ev =
-            (short)((sock_readable(mask, i) ? POLLIN : 0) | (sock_writable(mask, i) ? POLLOUT : 0));
-        if (ev) {
-            p[n++] = (struct pollfd){.fd = socks[i], .events = ev};
-        }
-    }
-    int ready = n ? poll(p, (nfds_t)n, 0) : 0;
-    for (int i = 0; i < n && ready > 0 && !r->done; i++) {
-        if (p[i].revents) {
-            ares_process_fd(r->channel,
-                            (p[i].revents & (POLLIN | POLLERR | POLLHUP)) ? p[i].fd
-                                                                          : ARES_SOCKET_BAD,
-                            (p[i].revents & POLLOUT) ? p[i].fd : ARES_SOCKET_BAD);
-        }
-    }
-    if (!r->done) {
-        ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
-    }
+    return new_query(name, port, family_of(family), blocking, r);
 }
 
 esp_err_t esp_tls_resolve_step(esp_tls_resolver_t **r, esp_tls_tcp_attempt_t *a)
 {
     esp_tls_resolver_t *q = *r;
-    if (!q->done) {
-        process(q);
+    esp_tls_resolve_lock();
+    if (!q->done && q->kind == RESOLVE_ARES) {
+        esp_tls_ares_process(q);
     }
-    if (!q->done) {
+    bool done = q->done;
+    esp_tls_resolve_unlock();
+    if (!done) {
         return ESP_ERR_NOT_FINISHED;
     }
     esp_err_t rc = ESP_OK;
-    if (q->status == ARES_SUCCESS) {
+    if (q->ok) {
         give_addresses(a, q->addrs, q->count);
         q->addrs = NULL;
     } else {
-        ESP_LOGE(TAG, "couldn't get hostname for :%s: %s", q->name, ares_strerror(q->status));
+        ESP_LOGE(TAG, "couldn't get hostname for :%s: %s", q->name, q->why);
         rc = ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
     }
     esp_tls_resolve_free(r);
@@ -244,18 +191,21 @@ esp_err_t esp_tls_resolve_step(esp_tls_resolver_t **r, esp_tls_tcp_attempt_t *a)
 
 void esp_tls_resolve_wait(const esp_tls_resolver_t *r, int *fd, short *events, int *timeout_ms)
 {
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int mask = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
     *fd = -1;
     *events = 0;
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM && *fd < 0; i++) {
-        if (sock_readable(mask, i) || sock_writable(mask, i)) {
-            *fd = socks[i];
-            *events = sock_writable(mask, i) ? POLLOUT : POLLIN;
-        }
+    *timeout_ms = -1;
+    if (r->kind == RESOLVE_GAI) {
+        *fd = r->efd; /* readable once the helper thread has the answer */
+        *events = POLLIN;
+        return;
     }
-    struct timeval tv, *next = ares_timeout(r->channel, NULL, &tv);
-    *timeout_ms = next ? (int)(next->tv_sec * 1000 + next->tv_usec / 1000) : -1;
+    esp_tls_resolve_lock();
+    if (r->done) {
+        *timeout_ms = 0; /* answered while another query was processed: step now */
+    } else {
+        esp_tls_ares_wait(r, fd, events, timeout_ms);
+    }
+    esp_tls_resolve_unlock();
 }
 
 void esp_tls_resolve_free(esp_tls_resolver_t **r)
@@ -264,12 +214,17 @@ void esp_tls_resolve_free(esp_tls_resolver_t **r)
     if (q == NULL) {
         return;
     }
-    if (q->channel) {
-        ares_destroy(q->channel); /* a pending query ends with ARES_EDESTRUCTION */
-    }
-    esp_tls_mem_free(q->addrs);
-    esp_tls_mem_free(q);
     *r = NULL;
+    esp_tls_resolve_lock();
+    bool done = q->done;
+    q->abandoned = !done; /* the pending answer frees it (c-ares cannot drop one query) */
+    if (q->kind == RESOLVE_ARES) {
+        esp_tls_ares_release(q); /* may answer q, and free it if abandoned */
+    }
+    esp_tls_resolve_unlock();
+    if (done) {
+        esp_tls_resolve_dispose(q);
+    }
 }
 
 esp_err_t esp_tls_resolve_blocking(const char *host, size_t hostlen, int port,
@@ -277,7 +232,7 @@ esp_err_t esp_tls_resolve_blocking(const char *host, size_t hostlen, int port,
                                    esp_tls_tcp_attempt_t *a)
 {
     esp_tls_resolver_t *r = NULL;
-    ESP_GUARD(esp_tls_resolve_start(host, hostlen, port, family, a, &r));
+    ESP_GUARD(esp_tls_resolve_start(host, hostlen, port, family, true, a, &r));
     while (r != NULL) {
         esp_err_t rc = esp_tls_resolve_step(&r, a);
         if (rc != ESP_ERR_NOT_FINISHED) {
@@ -303,18 +258,10 @@ esp_err_t esp_tls_set_dns_servers(const char *servers)
     if (servers != NULL && servers[0] != '\0') {
         ESP_ENSURE_LOG(strlen(servers) < sizeof(s_servers), ESP_ERR_INVALID_ARG,
                        "DNS server list is longer than %zu bytes", sizeof(s_servers) - 1);
-        esp_tls_resolver_t probe = {0};
-        pthread_once(&s_ares_once, ares_init_once);
-        ESP_ENSURE(s_ares_status == ARES_SUCCESS && ares_init(&probe.channel) == ARES_SUCCESS,
-                   ESP_FAIL);
-        int status = ares_set_servers_ports_csv(probe.channel, servers);
-        ares_destroy(probe.channel);
-        ESP_ENSURE_LOG(status == ARES_SUCCESS, ESP_ERR_INVALID_ARG,
-                       "DNS servers \"%s\": %s (expected e.g. \"127.0.0.1:5353,[::1]:53\")",
-                       servers, ares_strerror(status));
+        ESP_GUARD(esp_tls_ares_check_servers(servers));
     }
-    pthread_mutex_lock(&s_servers_lock);
+    esp_tls_resolve_lock();
     snprintf(s_servers, sizeof(s_servers), "%s", servers ? servers : "");
-    pthread_mutex_unlock(&s_servers_lock);
+    esp_tls_resolve_unlock();
     return ESP_OK;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Name resolution that never blocks the caller (c-ares), and address literals.
+ * Name resolution that never blocks the caller past its deadline, and address literals.
  */
 #pragma once
 
@@ -12,12 +12,13 @@ typedef struct esp_tls_resolver esp_tls_resolver_t;
 
 /**
  * Resolve @p host into @p a. An address literal is converted at once (*r stays NULL); a name
- * starts a query, *r is set, and esp_tls_resolve_step() finishes it.
+ * starts a query, *r is set, and esp_tls_resolve_step() finishes it. @p blocking: the caller
+ * waits for the answer (the system's getaddrinfo() may then serve it, core/resolve.c).
  * @return ESP_OK, or ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME (logged)
  */
 esp_err_t esp_tls_resolve_start(const char *host, size_t hostlen, int port,
-                                esp_tls_addr_family_t family, esp_tls_tcp_attempt_t *a,
-                                esp_tls_resolver_t **r) ESP_MUST_CHECK;
+                                esp_tls_addr_family_t family, bool blocking,
+                                esp_tls_tcp_attempt_t *a, esp_tls_resolver_t **r) ESP_MUST_CHECK;
 
 /**
  * Advance a query without blocking. When it is done the addresses are in @p a and *r is freed.

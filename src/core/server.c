@@ -34,6 +34,7 @@ esp_err_t esp_tls_server_session_init(esp_tls_cfg_server_t *cfg, int sockfd, esp
     tls->role = ESP_TLS_SERVER;
     tls->sockfd = sockfd;
     tls->is_tls = true;
+    esp_tls_tcp_nodelay(sockfd);
     int flags = fcntl(sockfd, F_GETFL, 0);
     tls->non_block = flags >= 0 && (flags & O_NONBLOCK);
     esp_err_t rc = esp_tls_server_features_check(cfg);

@@ -77,6 +77,15 @@ static esp_err_t set_interface(int fd, const struct ifreq *ifr)
     return ESP_OK;
 }
 
+void esp_tls_tcp_nodelay(int fd)
+{
+    int on = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0 && errno != ENOTSOCK &&
+        errno != EOPNOTSUPP) {
+        ESP_LOGD(TAG, "[sock=%d] TCP_NODELAY: %s", fd, strerror(errno));
+    }
+}
+
 static esp_err_t set_options(int fd, const esp_tls_cfg_t *cfg, bool tls)
 {
     int flags = fcntl(fd, F_GETFL, 0);

@@ -33,6 +33,13 @@ esp_err_t esp_tls_tcp_step(esp_tls_tcp_attempt_t *a, const esp_tls_cfg_t *cfg, b
 /** Take the connected socket out of @p a (back to blocking unless cfg->non_block). */
 int esp_tls_tcp_take(esp_tls_tcp_attempt_t *a, const esp_tls_cfg_t *cfg);
 
+/**
+ * Turn off Nagle's algorithm on an accepted socket, best effort: a handshake flight is several
+ * small writes, which would otherwise wait for the peer's delayed ACK. Sockets that are not TCP
+ * (AF_UNIX socket pairs) are left as they are.
+ */
+void esp_tls_tcp_nodelay(int fd);
+
 /** Free the addresses and close a socket still in @p a. */
 void esp_tls_tcp_release(esp_tls_tcp_attempt_t *a);
 

@@ -102,6 +102,11 @@ void esp_tls_mbedtls_release_crt(mbedtls_x509_crt **slot)
 
 void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p)
 {
+    if (p->shared != NULL) { /* the configuration's, not this session's */
+        esp_tls_server_creds_put(p->shared);
+        p->shared = NULL;
+        p->own = NULL;
+    }
     if (p->own != NULL) {
         mbedtls_x509_crt_free(&p->own->cert);
         mbedtls_pk_free(&p->own->key);
@@ -133,12 +138,11 @@ static void explain_key_error(const char *who, int ret, bool encrypted_with_pwd)
     }
 }
 
-static esp_err_t parse_key(esp_tls_t *tls, const char *who, const unsigned char *key,
-                           size_t key_len, const unsigned char *pwd, size_t pwd_len)
+static esp_err_t parse_key(esp_tls_t *tls, mbedtls_pk_context *pk, const char *who,
+                           const unsigned char *key, size_t key_len, const unsigned char *pwd,
+                           size_t pwd_len)
 {
-    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
-    int ret =
-        mbedtls_pk_parse_key(&p->own->key, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
+    int ret = mbedtls_pk_parse_key(pk, key, key_len, pwd, pwd_len, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         char what[32];
         snprintf(what, sizeof(what), "%s key", who);
@@ -191,23 +195,17 @@ static int rsa_key_into_psa(esp_tls_mbedtls_own_t *own)
 #endif
 }
 
-esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
-                                    size_t cert_len, const unsigned char *key, size_t key_len,
+esp_err_t esp_tls_mbedtls_parse_own(esp_tls_t *tls, esp_tls_mbedtls_own_t *own, const char *who,
+                                    const unsigned char *cert, size_t cert_len,
+                                    const unsigned char *key, size_t key_len,
                                     const unsigned char *pwd, size_t pwd_len)
 {
-    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     char what[32];
     snprintf(what, sizeof(what), "%s certificate", who);
-    if (p->own == NULL) {
-        p->own = mbedtls_calloc(1, sizeof(*p->own));
-        ESP_ENSURE_LOG(p->own != NULL, ESP_ERR_NO_MEM, "no memory for the %s", what);
-        mbedtls_x509_crt_init(&p->own->cert);
-        mbedtls_pk_init(&p->own->key);
-    }
-    mbedtls_x509_crt *crt = &p->own->cert;
+    mbedtls_x509_crt *crt = &own->cert;
     ESP_GUARD(esp_tls_mbedtls_load_crt(tls, &crt, cert, cert_len, what));
-    ESP_GUARD(parse_key(tls, who, key, key_len, pwd, pwd_len));
-    int ret = mbedtls_pk_check_pair(&p->own->cert.pk, &p->own->key, esp_tls_mbedtls_rng, NULL);
+    ESP_GUARD(parse_key(tls, &own->key, who, key, key_len, pwd, pwd_len));
+    int ret = mbedtls_pk_check_pair(&own->cert.pk, &own->key, esp_tls_mbedtls_rng, NULL);
     if (ret != 0) {
         ESP_LOGE(TAG,
                  "%s key does not match the %s certificate's public key "
@@ -216,15 +214,37 @@ esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsig
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS, -ret);
         return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
     }
-    ret = tls->role == ESP_TLS_CLIENT ? rsa_key_into_psa(p->own) : 0;
-    if (ret != 0) {
-        return esp_tls_mbedtls_fail(tls, "mbedtls_pk_import_into_psa", ret,
-                                    ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
-    }
-    ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own->cert, &p->own->key);
+    return ESP_OK;
+}
+
+esp_err_t esp_tls_mbedtls_use_own(esp_tls_t *tls)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    int ret = mbedtls_ssl_conf_own_cert(&p->conf, &p->own->cert, &p->own->key);
     if (ret != 0) {
         return esp_tls_mbedtls_fail(tls, "mbedtls_ssl_conf_own_cert", ret,
                                     ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED, NULL);
     }
     return ESP_OK;
+}
+
+esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
+                                    size_t cert_len, const unsigned char *key, size_t key_len,
+                                    const unsigned char *pwd, size_t pwd_len)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    if (p->own == NULL) {
+        p->own = mbedtls_calloc(1, sizeof(*p->own));
+        ESP_ENSURE_LOG(p->own != NULL, ESP_ERR_NO_MEM, "no memory for the %s certificate", who);
+        mbedtls_x509_crt_init(&p->own->cert);
+        mbedtls_pk_init(&p->own->key);
+    }
+    ESP_GUARD(
+        esp_tls_mbedtls_parse_own(tls, p->own, who, cert, cert_len, key, key_len, pwd, pwd_len));
+    int ret = tls->role == ESP_TLS_CLIENT ? rsa_key_into_psa(p->own) : 0;
+    if (ret != 0) {
+        return esp_tls_mbedtls_fail(tls, "mbedtls_pk_import_into_psa", ret,
+                                    ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED, NULL);
+    }
+    return esp_tls_mbedtls_use_own(tls);
 }

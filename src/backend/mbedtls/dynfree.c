@@ -37,11 +37,14 @@ static void drop_own(esp_tls_mbedtls_t *p)
         kc = next;
     }
     p->conf.MBEDTLS_PRIVATE(key_cert) = NULL;
-    esp_tls_mbedtls_release_own(p);
+    esp_tls_mbedtls_release_own(p); /* a server's shared ones: its reference */
 #else
-    /* without Mbed TLS' private headers the list stays, pointing at the emptied objects */
-    mbedtls_x509_crt_free(&p->own->cert);
-    mbedtls_pk_free(&p->own->key);
+    /* without Mbed TLS' private headers the list stays, pointing at the emptied objects (a
+     * server's shared ones stay whole, for the other sessions) */
+    if (p->shared == NULL) {
+        mbedtls_x509_crt_free(&p->own->cert);
+        mbedtls_pk_free(&p->own->key);
+    }
 #endif
 }
 #endif

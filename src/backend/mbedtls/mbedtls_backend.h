@@ -22,6 +22,9 @@ typedef struct {
     mbedtls_svc_key_id_t psa_key;
 } esp_tls_mbedtls_own_t;
 
+/** Parsed server credentials shared by the sessions of one configuration (server_cache.c). */
+typedef struct esp_tls_server_creds esp_tls_server_creds_t;
+
 typedef struct {
     esp_tls_t *owner; /* the connection this state belongs to */
     mbedtls_ssl_context ssl;
@@ -53,7 +56,10 @@ typedef struct {
     bool want_rx_static; /* ESP_TLS_DYN_BUF_RX_STATIC requested */
     bool rx_static;      /* ... and in place */
     bool freed;          /* free_after_handshake() done */
-    bool broken; /* a read or write failed: Mbed TLS may have sent a fatal alert (ops.c) */
+    bool broken;         /* a read or write failed: Mbed TLS may have sent a fatal alert (ops.c) */
+    /* a server's parsed credentials, shared with the other sessions of its configuration:
+     * own points into them, and this is a reference (server_cache.c); NULL otherwise */
+    esp_tls_server_creds_t *shared;
 } esp_tls_mbedtls_t;
 
 static inline esp_tls_mbedtls_t *esp_tls_mbedtls(esp_tls_t *tls)
@@ -90,6 +96,21 @@ void esp_tls_mbedtls_diagnose_buffer(const char *what, bool want_key, const unsi
 esp_err_t esp_tls_mbedtls_own_creds(esp_tls_t *tls, const char *who, const unsigned char *cert,
                                     size_t cert_len, const unsigned char *key, size_t key_len,
                                     const unsigned char *pwd, size_t pwd_len) ESP_MUST_CHECK;
+
+/** Parse the certificate chain and key into @p own (initialised) and check that they match. */
+esp_err_t esp_tls_mbedtls_parse_own(esp_tls_t *tls, esp_tls_mbedtls_own_t *own, const char *who,
+                                    const unsigned char *cert, size_t cert_len,
+                                    const unsigned char *key, size_t key_len,
+                                    const unsigned char *pwd, size_t pwd_len) ESP_MUST_CHECK;
+/** Give the connection's configuration p->own as its certificate and key. */
+esp_err_t esp_tls_mbedtls_use_own(esp_tls_t *tls) ESP_MUST_CHECK;
+
+/* server_cache.c */
+/** A reference on the parsed credentials of @p cfg (parsed and checked on first use), set as
+ *  the session's own certificate and key. */
+esp_err_t esp_tls_server_creds_use(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg) ESP_MUST_CHECK;
+/** Drop a reference from esp_tls_server_creds_use(). */
+void esp_tls_server_creds_put(esp_tls_server_creds_t *c);
 
 /* common_config.c */
 esp_err_t esp_tls_mbedtls_conf_defaults(esp_tls_t *tls, int endpoint) ESP_MUST_CHECK;

@@ -60,9 +60,7 @@ static esp_err_t server_creds(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg)
     ESP_GUARD(
         esp_tls_mbedtls_reject_hardware(cfg->use_secure_element, false, cfg->use_ecdsa_peripheral));
     if (cfg->servercert_buf != NULL && cfg->serverkey_buf != NULL) {
-        return esp_tls_mbedtls_own_creds(tls, "server", cfg->servercert_buf, cfg->servercert_bytes,
-                                         cfg->serverkey_buf, cfg->serverkey_bytes,
-                                         cfg->serverkey_password, cfg->serverkey_password_len);
+        return esp_tls_server_creds_use(tls, cfg); /* parsed once per configuration */
     }
     bool done = false;
     ESP_GUARD(server_psk(tls, cfg, &done));

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
@@ -174,6 +175,50 @@ static void test_init_twice_refused(void **state)
 #endif
 }
 
+/* A connected TCP pair on 127.0.0.1: sv[0] is the accepted end. */
+static void tcp_pair(int sv[2])
+{
+    int port = 0;
+    int lfd = unit_listener(&port);
+    assert_true(lfd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sv[1] = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(sv[1], (struct sockaddr *)&a, sizeof(a)), 0);
+    sv[0] = accept(lfd, NULL, NULL);
+    assert_true(sv[0] >= 0);
+    close(lfd);
+}
+
+static int nodelay(int fd)
+{
+    int on = -1;
+    socklen_t len = sizeof(on);
+    assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+    return on;
+}
+
+/* A handshake flight is several small writes: the accepted socket gets TCP_NODELAY, or each
+ * TLS 1.2 server handshake waits for the client's delayed ACK. */
+static void test_accepted_socket_nodelay(void **state)
+{
+    (void)state;
+    static const unsigned char garbage[] = "not a key";
+    int sv[2];
+    tcp_pair(sv);
+    assert_int_equal(nodelay(sv[0]), 0);
+    esp_tls_cfg_server_t cfg = {.servercert_buf = garbage,
+                                .servercert_bytes = sizeof(garbage),
+                                .serverkey_buf = garbage,
+                                .serverkey_bytes = sizeof(garbage)};
+    esp_tls_t *tls = esp_tls_init();
+    (void)esp_tls_server_session_init(&cfg, sv[0], tls); /* set whatever the outcome */
+    assert_true(nodelay(sv[0]) != 0);
+    esp_tls_server_session_delete(tls);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_destroy_closes_socket),
         cmocka_unit_test(test_member_of_missing_feature),
         cmocka_unit_test(test_init_twice_refused),
+        cmocka_unit_test(test_accepted_socket_nodelay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
