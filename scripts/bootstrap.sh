@@ -1,11 +1,12 @@
 #!/bin/sh
-# Installs the Debian packages the build and the tests need, if any are missing.
+# Installs the Debian packages the build and the tests need, if any are missing
+# (python3-ecdsa: tlslite-ng, for `make tlsfuzzer` and the interop_tlsfuzzer test).
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -eu
 
 PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
 dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
-gnuplot-nox"
+gnuplot-nox python3-ecdsa"
 
 missing=""
 for p in $PKGS; do
