@@ -16,7 +16,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ERR = re.compile(r"^(?:[\w.]+(?:Error|Exception)|socket\.timeout|TimeoutError)(?:: (.*))?$")
+ERR = re.compile(r"^(?:[\w.]*(?:Error|Exception)|tlslite\.errors\.\w+|socket\.timeout)(?:: (.*))?$")
 
 
 def probes(text):
