@@ -45,6 +45,7 @@ demo: all
 	sh tests/interop/demo.sh $(CURDIR)/$(INSTALL)/bin/esp-tls
 
 test: all
+	@sh scripts/bootstrap.sh test
 	sh tests/run-all.sh
 
 # x509-limbo, whole suite, through esp_tls_verify_chain(): Web PKI (strict) beside Mbed TLS only
@@ -56,6 +57,7 @@ conformance: all
 # script and build/tlsfuzzer/results.csv (docs/tlsfuzzer.md). Skipped when the snapshot or
 # python3-ecdsa is missing. More: make tlsfuzzer TLSFUZZER_ARGS="--servers esp,openssl,gnutls"
 tlsfuzzer: all
+	@sh scripts/bootstrap.sh test
 	@rc=0; $(PYTHON) tests/tlsfuzzer/run.py --esp-tls $(CURDIR)/$(RELEASE)/esp-tls \
 	    --work $(CURDIR)/$(BUILD)/tlsfuzzer $(TLSFUZZER_ARGS) || rc=$$?; \
 	    if [ $$rc -eq 77 ]; then echo "tlsfuzzer: skipped"; exit 0; fi; exit $$rc

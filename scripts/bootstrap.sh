@@ -1,12 +1,19 @@
 #!/bin/sh
-# Installs the Debian packages the build and the tests need, if any are missing
-# (python3-ecdsa: tlslite-ng, for `make tlsfuzzer` and the interop_tlsfuzzer test).
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian packages the build and the tests need, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command and stops.
+#   bootstrap.sh        what `make` needs
+#   bootstrap.sh test   and what only `make test` needs (TEST_PKGS)
 set -eu
 
 PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
 dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
-gnuplot-nox python3-ecdsa"
+gnuplot-nox"
+# python3-ecdsa: tlslite-ng, under tlsfuzzer (make tlsfuzzer, ctest interop_tlsfuzzer)
+TEST_PKGS="python3-ecdsa"
+if [ "${1:-}" = test ]; then
+    PKGS="$PKGS $TEST_PKGS"
+fi
 
 missing=""
 for p in $PKGS; do

@@ -134,7 +134,7 @@ class Server:
                    "-key", key, "-www"]
         else:
             self.port = free_port()
-            cmd = ["gnutls-serv", "--http", "--port", str(self.port),
+            cmd = ["gnutls-serv", "--http", "--disable-client-cert", "--port", str(self.port),
                    "--x509certfile", crt, "--x509keyfile", key]
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out,
@@ -421,7 +421,7 @@ def main():
         import ecdsa  # noqa: F401  tlslite-ng needs it
     except ImportError:
         skip(f"python3-ecdsa is not installed for {sys.executable} "
-             "(scripts/bootstrap.sh installs it)")
+             "(scripts/bootstrap.sh test installs it)")
     if "esp" in servers and not os.access(args.esp_tls, os.X_OK):
         sys.exit(f"tlsfuzzer: {args.esp_tls} is not built (make)")
     for s, tool in (("openssl", "openssl"), ("gnutls", "gnutls-serv")):
