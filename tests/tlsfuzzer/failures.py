@@ -7,7 +7,8 @@
 Reads WORK/logs/SERVER/TAG.log as tests/tlsfuzzer/run.py writes them (WORK defaults to
 build/tlsfuzzer) and prints, per script, each distinct final error line with how many probes
 ended with it and one probe name as an example. A probe's output starts with a line
-"NAME ..." and ends with "OK" when it passed; otherwise the last exception line is its cause.
+"NAME ..." and ends with "OK" when it passed; otherwise the last exception line is its cause, after the
+node of the conversation that failed ([ExpectClose]: the alert came, then something else).
 """
 import argparse
 import collections
@@ -16,6 +17,8 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# the node of the conversation that failed: ExpectAlert, ExpectClose, ExpectServerHello, ...
+NODE = re.compile(r"Error encountered while processing node (?:<[\w.]+\.(\w+) object|(\w+))")
 ERR = re.compile(r"^(?:[\w.]*(?:Error|Exception)|tlslite\.errors\.\w+|socket\.timeout)(?:: (.*))?$")
 
 
@@ -35,16 +38,19 @@ def probes(text):
 def cause(lines):
     if any(line.strip() == "OK" for line in lines):
         return None
-    last = None
+    last, node = None, ""
     for line in lines:
+        m = NODE.match(line)
+        if m and not node:
+            node = "[" + (m.group(1) or m.group(2)) + "] "
         m = ERR.match(line.strip())
         if m:
             last = line.strip()
     if last is None:
-        return "(no error line)" if lines else "(no output)"
+        return node + ("(no error line)" if lines else "(no output)")
     # the same error with other numbers is the same cause
     last = re.sub(r"0x[0-9a-f]+", "0x…", last)
-    return last[:300]
+    return (node + last)[:300]
 
 
 def main():
