@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 PYTHON  := /usr/bin/python3
 
 .PHONY: all bootstrap configure build install demo test test-unit test-asan test-valgrind \
-        menuconfig bench clean distclean format conformance
+        menuconfig bench clean distclean format conformance tlsfuzzer
 
 all: build
 	cmake --install $(RELEASE) --prefix $(CURDIR)/$(INSTALL) >/dev/null
@@ -52,6 +52,16 @@ test: all
 # x509-limbo, whole suite, through esp_tls_verify_chain(): Web PKI (strict) beside Mbed TLS only
 conformance: all
 	cmake --build $(RELEASE) --target conformance
+
+# tlsfuzzer (../shared/testdata/tlsfuzzer beside the checkout, never part of the repository):
+# every script of its list against esp-tls server --www and openssl s_server -www, a table per
+# script and build/tlsfuzzer/results.csv (docs/tlsfuzzer.md). Skipped when the snapshot or
+# python3-ecdsa is missing. More: make tlsfuzzer TLSFUZZER_ARGS="--servers esp,openssl,gnutls"
+tlsfuzzer: all
+	@sh scripts/bootstrap.sh test
+	@rc=0; $(PYTHON) tests/tlsfuzzer/run.py --esp-tls $(CURDIR)/$(RELEASE)/esp-tls \
+	    --work $(CURDIR)/$(BUILD)/tlsfuzzer $(TLSFUZZER_ARGS) || rc=$$?; \
+	    if [ $$rc -eq 77 ]; then echo "tlsfuzzer: skipped"; exit 0; fi; exit $$rc
 
 bench: all
 	$(MAKE) PRESET=lean all

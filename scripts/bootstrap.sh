@@ -10,7 +10,8 @@ PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev lib
 dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
 gnuplot-nox"
 # libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so (tests/two_mbedtls)
-TEST_PKGS="libmbedtls-dev"
+# python3-ecdsa: tlslite-ng, under tlsfuzzer (make tlsfuzzer, ctest interop_tlsfuzzer)
+TEST_PKGS="libmbedtls-dev python3-ecdsa"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS $TEST_PKGS"
 fi
