@@ -800,15 +800,15 @@ c_server_echo_blocked_write() { # --echo to a client that never reads: no endles
 c_server_slowloris() { # --www: the request head must be complete within --request-timeout
     hostile_once slowloris 1 'request not complete within 1500 ms' 5000 --www --request-timeout 1500
 }
-c_server_request_too_large() { # --www: a request head of more than 8 KiB is refused
+c_server_request_too_large() { # --www: a request head of more than 32 KiB is refused
     # shellcheck disable=SC2086
     tool_server $SRV_EC --www --once
-    big=$("$PY" -c 'print("GET / HTTP/1.0\\r\\n" + "X-a: b\\r\\n" * 1200, end="")')
+    big=$("$PY" -c 'print("GET / HTTP/1.0\\r\\n" + "X-a: b\\r\\n" * 4500, end="")')
     run "$E" client --ca "$D/ca-ec.crt" --request "$big" "127.0.0.1:$PORT"
     expect_none '^HTTP/1\.0 200'
     tool_server_wait
     [ "$SRV_RC" -eq 1 ] || bad "server exit 1 (got $SRV_RC)"
-    expect_file "$T/srv.err" 'more than 8192 bytes'
+    expect_file "$T/srv.err" 'more than 32768 bytes'
 }
 c_server_max_clients() { # one slot: a second client waits until the first has gone
     # shellcheck disable=SC2086

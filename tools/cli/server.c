@@ -32,7 +32,7 @@ static const char s_help[] =
     "                       handshake (default 10000)\n"
     "  --max-clients N      sessions at once, 1..1024 (default 64); more wait to be accepted\n"
     "  --debug LEVEL        Mbed TLS debug level 0..4 and debug logs on stderr\n"
-    "Sessions run concurrently; each buffers at most 8 KiB of request (--www) and 64 KiB of\n"
+    "Sessions run concurrently; each buffers at most 32 KiB of request (--www) and 64 KiB of\n"
     "data for the client.\n"
     "Exit: 0 ok, 1 TLS failure or deadline (--once), 2 usage or unusable certificate/key,\n"
     "3 cannot listen.\n";

@@ -10,7 +10,7 @@
 #define SERVER_MAX_ALPN 8
 #define SERVER_MAX_SUITES 32
 #define SERVER_MAX_CLIENTS 1024    /* --max-clients upper bound */
-#define SERVER_REQUEST_MAX 8192    /* --www: bytes of a request head */
+#define SERVER_REQUEST_MAX 32768   /* --www: bytes of a request head (tlsfuzzer sends 16 KB) */
 #define SERVER_OUT_MAX (64 * 1024) /* bytes queued for one client (echo, relay) */
 
 typedef enum {
