@@ -64,6 +64,7 @@ tlsfuzzer: all
 	    if [ $$rc -eq 77 ]; then echo "tlsfuzzer: skipped"; exit 0; fi; exit $$rc
 
 bench: all
+	@sh scripts/bootstrap.sh test
 	$(MAKE) PRESET=lean all
 	sh bench/run.sh $(RELEASE) $(BUILD)/lean
 	sh bench/bundle_mem.sh $(RELEASE)

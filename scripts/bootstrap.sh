@@ -6,12 +6,17 @@
 #   bootstrap.sh test   and what only `make test` needs (TEST_PKGS)
 set -eu
 
+# Building (the library, the tool, the examples and the test programs) and the demo: compilers,
+# kconfiglib (sdkconfig), cmocka (unit test programs), c-ares, dpkg-dev/bzip2/xz-utils (Debian's
+# Mbed TLS source package), openssl (the demo's and the tests' certificates), ca-certificates
+# (the default bundle).
 PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev \
-dpkg-dev bzip2 xz-utils openssl gnutls-bin valgrind ca-certificates curl mosquitto tshark \
-gnuplot-nox"
-# libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so (tests/two_mbedtls)
-# python3-ecdsa: tlslite-ng, under tlsfuzzer (make tlsfuzzer, ctest interop_tlsfuzzer)
-TEST_PKGS="libmbedtls-dev python3-ecdsa"
+dpkg-dev bzip2 xz-utils openssl ca-certificates"
+# Only for `make test` (and make bench / make tlsfuzzer): the peers and checkers the tests run.
+# gnutls-bin, mosquitto, curl: interop peers; valgrind: leak checks; tshark: the key log test;
+# gnuplot-nox: bench SVGs; libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so
+# (tests/two_mbedtls); python3-ecdsa: tlslite-ng, under tlsfuzzer (ctest interop_tlsfuzzer).
+TEST_PKGS="gnutls-bin valgrind curl mosquitto tshark gnuplot-nox libmbedtls-dev python3-ecdsa"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS $TEST_PKGS"
 fi
