@@ -40,7 +40,8 @@ typedef int esp_err_t;
 #define ESP_ERR_WIFI_BASE 0x3000      /**< Starting number of WiFi error codes */
 #define ESP_ERR_MESH_BASE 0x4000      /**< Starting number of MESH error codes */
 #define ESP_ERR_FLASH_BASE 0x6000     /**< Starting number of flash error codes */
-#define ESP_ERR_HW_CRYPTO_BASE 0xc000 /**< Starting number of HW cryptography module error codes */
+#define ESP_ERR_HW_CRYPTO_BASE 0xc000 /**< Starting number of HW cryptography module error codes   \
+                                       */
 #define ESP_ERR_MEMPROT_BASE 0xd000   /**< Starting number of Memory Protection API error codes */
 
 /**

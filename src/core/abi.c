@@ -10,11 +10,7 @@
 #include "esp_tls_ext.h"
 #include "esp_transport.h"
 
-#define ABI_SIZE(type) {#type, sizeof(type)},
-#define ABI_OFFSET(type, member) {#type "." #member, offsetof(type, member)},
-
-static const esp_tls_abi_entry_t s_layout[] = {ESP_TLS_ABI_STRUCTS(ABI_SIZE)
-                                                   ESP_TLS_ABI_FIELDS(ABI_OFFSET)};
+static const esp_tls_abi_entry_t s_layout[] = ESP_TLS_ABI_TABLE;
 
 const esp_tls_abi_entry_t *esp_tls_get_abi_layout(size_t *count)
 {

@@ -136,3 +136,11 @@
     ESP_TLS_ABI_FIELDS_CFG(F)                                                                      \
     ESP_TLS_ABI_FIELDS_SERVER(F)                                                                   \
     ESP_TLS_ABI_FIELDS_EXT(F)
+
+/* The initialiser of an esp_tls_abi_entry_t table, as seen by the file that expands it. */
+#define ESP_TLS_ABI_SIZE(type) {#type, sizeof(type)},
+#define ESP_TLS_ABI_OFFSET(type, member) {#type "." #member, offsetof(type, member)},
+#define ESP_TLS_ABI_TABLE                                                                          \
+    {                                                                                              \
+        ESP_TLS_ABI_STRUCTS(ESP_TLS_ABI_SIZE) ESP_TLS_ABI_FIELDS(ESP_TLS_ABI_OFFSET)               \
+    }

@@ -23,8 +23,8 @@ typedef struct {
 /* State of the tcp and ssl transports: the esp_tls configuration and connection. */
 typedef struct transport_esp_tls {
     esp_tls_cfg_t cfg;
-    esp_tls_t *tls; /* the connection, or NULL when closed */
-    bool async;     /* tls was opened by esp_transport_connect_async() */
+    esp_tls_t *tls;                    /* the connection, or NULL when closed */
+    bool async;                        /* tls was opened by esp_transport_connect_async() */
     esp_tls_client_session_t *session; /* saved by ESP_TRANSPORT_SESSION_TICKET_SAVE */
     esp_transport_error_storage_t err;
 } transport_esp_tls_t;

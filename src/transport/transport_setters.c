@@ -255,7 +255,7 @@ void esp_transport_tcp_set_interface_name(esp_transport_handle_t t, struct ifreq
 
 /* ESP_OK as in ESP-IDF, also with nothing to save; the session saved before is then kept
  * (ESP-IDF dropped it), so a save at the wrong moment costs no resumption. */
-static esp_err_t ticket_save(transport_esp_tls_t *b)
+static void ticket_save(transport_esp_tls_t *b)
 {
     esp_tls_client_session_t *s = b->tls ? esp_tls_get_client_session(b->tls) : NULL;
     if (s == NULL) {
@@ -263,11 +263,10 @@ static esp_err_t ticket_save(transport_esp_tls_t *b)
                  "session ticket SAVE: no session to save (TLS 1.3: read a response "
                  "first)%s",
                  b->session ? "; the one saved before is kept" : "");
-        return ESP_OK;
+        return;
     }
     esp_tls_free_client_session(b->session);
     b->session = s;
-    return ESP_OK;
 }
 
 esp_err_t
@@ -280,7 +279,7 @@ esp_transport_ssl_session_ticket_operation(esp_transport_handle_t t,
     }
     switch (operation) {
     case ESP_TRANSPORT_SESSION_TICKET_INIT: return ESP_OK;
-    case ESP_TRANSPORT_SESSION_TICKET_SAVE: return ticket_save(b);
+    case ESP_TRANSPORT_SESSION_TICKET_SAVE: ticket_save(b); return ESP_OK;
     case ESP_TRANSPORT_SESSION_TICKET_USE:
         /* as in ESP-IDF: with nothing saved the next connect is a full handshake */
         if (b->session == NULL) {

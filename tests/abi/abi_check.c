@@ -16,11 +16,7 @@
 #include "esp_transport_ssl.h"
 #include "sdkconfig.h"
 
-#define ABI_SIZE(type) {#type, sizeof(type)},
-#define ABI_OFFSET(type, member) {#type "." #member, offsetof(type, member)},
-
-static const esp_tls_abi_entry_t s_mine[] = {ESP_TLS_ABI_STRUCTS(ABI_SIZE)
-                                                 ESP_TLS_ABI_FIELDS(ABI_OFFSET)};
+static const esp_tls_abi_entry_t s_mine[] = ESP_TLS_ABI_TABLE;
 
 static const esp_tls_abi_entry_t *find(const esp_tls_abi_entry_t *t, size_t n, const char *name)
 {
@@ -52,6 +48,6 @@ int main(void)
     printf("%s: %zu sizes and offsets compared with sdkconfig.h of %s (%s)\n",
            bad ? "FAIL" : "PASS", mine_n, ABI_SDKCONFIG_KIND,
            ABI_SDKCONFIG_KIND[0] == 'c' ? "every option that once changed a layout inverted"
-                                         : "no ESP-TLS option at all");
+                                        : "no ESP-TLS option at all");
     return bad ? 1 : 0;
 }

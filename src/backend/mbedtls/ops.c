@@ -216,8 +216,10 @@ static int read_app_data(esp_tls_t *tls, unsigned char *data, size_t datalen)
             return ret; /* the ticket step needs its parameters back (dynbuf.c) */
         }
     }
-    ESP_LOGW(TAG, "the peer sent more than %d post-handshake messages in a row; returning to "
-             "the caller", MAX_TICKETS_PER_READ);
+    ESP_LOGW(TAG,
+             "the peer sent more than %d post-handshake messages in a row; returning to "
+             "the caller",
+             MAX_TICKETS_PER_READ);
     return MBEDTLS_ERR_SSL_WANT_READ;
 }
 
@@ -229,16 +231,14 @@ static int end_of_file(esp_tls_t *tls, int ret, size_t datalen)
         tls->close_kind = ESP_TLS_CLOSE_NOTIFY;
         return 0;
     }
-    if (ret != 0 || datalen == 0 || !tls->peer_eof) {
+    if (ret != 0 || datalen == 0 || !tls->peer_eof || tls->close_kind == ESP_TLS_CLOSE_NOTIFY) {
         return ret;
     }
-    if (tls->close_kind != ESP_TLS_CLOSE_NOTIFY) {
-        tls->close_kind = ESP_TLS_CLOSE_EOF;
-    }
-    if (REQUIRE_CLOSE_NOTIFY && tls->close_kind == ESP_TLS_CLOSE_EOF) {
+    tls->close_kind = ESP_TLS_CLOSE_EOF;
+    if (REQUIRE_CLOSE_NOTIFY) {
         return MBEDTLS_ERR_SSL_CONN_EOF;
     }
-    ESP_LOGD(TAG, "%s", tls->close_kind == ESP_TLS_CLOSE_EOF ? s_eof_hint : "peer closed");
+    ESP_LOGD(TAG, "%s", s_eof_hint);
     return 0;
 }
 
@@ -255,10 +255,8 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
         return ret;
     }
     note_want(tls, ret);
-    if (!is_want(ret) && ret != MBEDTLS_ERR_SSL_TIMEOUT) {
-        p->broken = true;
-    }
     if (!is_want(ret)) {
+        p->broken = p->broken || ret != MBEDTLS_ERR_SSL_TIMEOUT; /* a timeout sends no alert */
         esp_tls_mbedtls_diag_error(p, ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,
                         esp_tls_mbedtls_fail(tls, "mbedtls_ssl_read", ret,
