@@ -11,9 +11,15 @@
  *   ssl_init_destroy_no_list         transport_basic.transport_ssl_init_destroy_no_list: an ssl
  *                                    transport outside any list is destroyed with ESP_OK
  *   list_init_multiple_and_destroy   transport_basic.transport_list_init_multiple_and_destroy:
- *                                    a list with several transports (ESP-IDF adds ws and wss,
- *                                    which this library does not provide: tcp and two ssl here)
- *                                    is destroyed with ESP_OK, no heap left
+ *                                    a list with tcp, ssl, ws (on tcp) and wss (on ssl) is
+ *                                    destroyed with ESP_OK, no heap left
+ *   ws_init_destroy_no_list          transport_basic.transport_ws_init_destroy_no_list ("using
+ *                                    ws transport separately"): a ws transport on a tcp one,
+ *                                    in no list, then the tcp one, are destroyed with ESP_OK
+ *   ws_keep_alive                    transport_connect.ws_keep_alive: keep-alive 22 s idle, 11 s
+ *                                    interval, 33 probes and "lo" set on the tcp parent; after a
+ *                                    sync ws connect (a peer thread answers the handshake) the
+ *                                    ws transport's socket has those options
  *   tcp_connect_timeout              transport_connect.tcp_connect_timeout: connecting to a
  *   ssl_connect_timeout              listener whose backlog is full (the SYN goes unanswered)
  *                                    with a 200 ms timeout returns -1 after about 200 ms (ESP-IDF:
@@ -51,11 +57,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
+#include "esp_tls_crypto.h"
 #include "esp_transport.h"
 #include "esp_transport_ssl.h"
 #include "esp_transport_tcp.h"
+#include "esp_transport_ws.h"
 #include "idf_test.h"
 
 #define CONNECT_TIMEOUT_MS 200
@@ -189,14 +198,29 @@ static void list_init_multiple_and_destroy(void)
     size_t before = idf_heap();
     esp_transport_list_handle_t list;
     list_with_tcp(&list);
-    static const char *const schemes[] = {"ssl", "mqtts"};
-    for (size_t i = 0; i < 2; i++) {
-        esp_transport_handle_t t = esp_transport_ssl_init();
-        CHECK(t != NULL);
-        CHECK_EQ(esp_transport_list_add(list, t, schemes[i]), ESP_OK);
-    }
-    CHECK(esp_transport_list_get_transport(list, "ssl") != NULL);
+    esp_transport_handle_t ssl = esp_transport_ssl_init();
+    CHECK(ssl != NULL);
+    CHECK_EQ(esp_transport_list_add(list, ssl, "ssl"), ESP_OK);
+    esp_transport_handle_t ws =
+        esp_transport_ws_init(esp_transport_list_get_transport(list, "tcp"));
+    CHECK(ws != NULL);
+    CHECK_EQ(esp_transport_list_add(list, ws, "ws"), ESP_OK);
+    esp_transport_handle_t wss = esp_transport_ws_init(ssl);
+    CHECK(wss != NULL);
+    CHECK_EQ(esp_transport_list_add(list, wss, "wss"), ESP_OK);
+    CHECK(esp_transport_list_get_transport(list, "wss") == wss);
     list_destroy_to(list, before);
+}
+
+static void ws_init_destroy_no_list(void)
+{
+    size_t before = idf_heap();
+    esp_transport_handle_t tcp = esp_transport_tcp_init();
+    esp_transport_handle_t ws = esp_transport_ws_init(tcp);
+    CHECK(tcp != NULL && ws != NULL);
+    CHECK_EQ(esp_transport_destroy(ws), ESP_OK);
+    CHECK_EQ(esp_transport_destroy(tcp), ESP_OK);
+    CHECK_EQ(idf_heap(), before);
 }
 
 /* ---- transport_connect ----------------------------------------------------------------------- */
@@ -323,6 +347,78 @@ static void tcp_keep_alive(void)
         esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
         check_keep_alive(tcp, hosts[h], true, &ka);
         check_keep_alive(tcp, hosts[h], false, &ka);
+        list_destroy_to(list, before);
+    }
+}
+
+/* A WebSocket peer for one connection: answers the upgrade request with a right 101, then
+ * waits for the client to close. */
+static void *ws_peer(void *arg)
+{
+    int listener = *(int *)arg;
+    int fd = accept(listener, NULL, NULL);
+    CHECK(fd >= 0);
+    char req[2048] = {0};
+    size_t have = 0;
+    while (have < sizeof(req) - 1 && strstr(req, "\r\n\r\n") == NULL) {
+        ssize_t n = recv(fd, req + have, sizeof(req) - 1 - have, 0);
+        CHECK(n > 0);
+        have += (size_t)n;
+    }
+    char *key = strstr(req, "Sec-WebSocket-Key: ");
+    CHECK(key != NULL);
+    char text[128];
+    snprintf(text, sizeof(text), "%.24s258EAFA5-E914-47DA-95CA-C5AB0DC85B11", key + 19);
+    unsigned char sha1[20];
+    unsigned char accept_key[32] = {0};
+    size_t olen = 0;
+    CHECK_EQ(esp_crypto_sha1((const unsigned char *)text, strlen(text), sha1), 0);
+    CHECK_EQ(esp_crypto_base64_encode(accept_key, sizeof(accept_key) - 1, &olen, sha1, 20), 0);
+    char resp[256];
+    int n = snprintf(resp, sizeof(resp),
+                     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
+                     accept_key);
+    CHECK_EQ(send(fd, resp, (size_t)n, 0), n);
+    while (recv(fd, req, sizeof(req), 0) > 0) {
+    }
+    close(fd);
+    return NULL;
+}
+
+static void ws_keep_alive(void)
+{
+    const char *hosts[2];
+    for (int h = 0, nh = idf_hosts(hosts); h < nh; h++) {
+        size_t before = idf_heap();
+        esp_transport_list_handle_t list;
+        esp_transport_handle_t tcp = list_with_tcp(&list);
+        esp_transport_handle_t ws = esp_transport_ws_init(tcp);
+        CHECK(ws != NULL);
+        CHECK_EQ(esp_transport_list_add(list, ws, "ws"), ESP_OK);
+        esp_transport_keep_alive_t ka = {
+            .keep_alive_enable = true,
+            .keep_alive_idle = 22,
+            .keep_alive_interval = 11,
+            .keep_alive_count = 33,
+        };
+        esp_transport_tcp_set_keep_alive(tcp, &ka);
+        esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
+        int port = 0;
+        int listener = bound(hosts[h], 4, &port);
+        pthread_t peer;
+        CHECK_EQ(pthread_create(&peer, NULL, ws_peer, &listener), 0);
+        CHECK_EQ(esp_transport_connect(ws, hosts[h], port, 5000), 0);
+        CHECK_EQ(esp_transport_ws_get_upgrade_request_status(ws), 101);
+        int fd = esp_transport_get_socket(ws);
+        CHECK(fd >= 0 && fd == esp_transport_get_socket(tcp));
+        CHECK(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE) != 0);
+        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), ka.keep_alive_idle);
+        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL), ka.keep_alive_interval);
+        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT), ka.keep_alive_count);
+        esp_transport_close(ws);
+        CHECK_EQ(pthread_join(peer, NULL), 0);
+        close(listener);
         list_destroy_to(list, before);
     }
 }
@@ -474,6 +570,10 @@ int main(int argc, char **argv)
         ssl_init_destroy_no_list();
     } else if (!strcmp(s, "list_init_multiple_and_destroy")) {
         list_init_multiple_and_destroy();
+    } else if (!strcmp(s, "ws_init_destroy_no_list")) {
+        ws_init_destroy_no_list();
+    } else if (!strcmp(s, "ws_keep_alive")) {
+        ws_keep_alive();
     } else if (!strcmp(s, "tcp_connect_timeout")) {
         connect_timeout(false);
     } else if (!strcmp(s, "ssl_connect_timeout")) {

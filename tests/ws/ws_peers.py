@@ -69,6 +69,9 @@ def run(name, args, expect=(), stderr_has=(), exit_code=None, max_ms=None):
         bad.append(f"exit {p.returncode} != {exit_code}")
     if p.returncode == 99 and WRAP:
         bad.append("memory checker error")
+    for sanitizer in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+        if sanitizer in p.stderr:
+            bad.append(sanitizer)
     if max_ms is not None and ms > max_ms * (4 if WRAP else 1):
         bad.append(f"took {ms:.0f} ms > {max_ms}")
     if bad:
