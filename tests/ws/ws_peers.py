@@ -40,9 +40,9 @@ def free_port(family=socket.AF_INET):
         return s.getsockname()[1]
 
 
-def wait_port(port, host="127.0.0.1", secs=20):
+def wait_port(port, host="127.0.0.1", secs=20, proc=None):
     end = time.monotonic() + secs
-    while time.monotonic() < end:
+    while time.monotonic() < end and (proc is None or proc.poll() is None):
         try:
             socket.create_connection((host, port), timeout=1).close()
             return True
@@ -186,8 +186,9 @@ def group_ws():
 
 def start(cmd, port, host="127.0.0.1", cwd=None):
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
-    if not wait_port(port, host):
+    if not wait_port(port, host, proc=p):
         p.kill()
+        p.wait()
         raise RuntimeError(f"{cmd[0]} did not listen on {port}")
     return p
 
