@@ -21,7 +21,9 @@
     S(esp_tls_verify_cfg_t)                                                                        \
     S(esp_tls_conn_info_t)                                                                         \
     S(esp_tls_abi_entry_t)                                                                         \
-    S(esp_transport_keep_alive_t)
+    S(esp_transport_keep_alive_t)                                                                  \
+    S(esp_transport_ws_config_t)                                                                   \
+    S(esp_transport_socks_proxy_config_t)
 
 #define ESP_TLS_ABI_FIELDS_SMALL(F)                                                                \
     F(psk_hint_key_t, key)                                                                         \
@@ -41,7 +43,18 @@
     F(esp_transport_keep_alive_t, keep_alive_enable)                                               \
     F(esp_transport_keep_alive_t, keep_alive_idle)                                                 \
     F(esp_transport_keep_alive_t, keep_alive_interval)                                             \
-    F(esp_transport_keep_alive_t, keep_alive_count)
+    F(esp_transport_keep_alive_t, keep_alive_count)                                                \
+    F(esp_transport_ws_config_t, ws_path)                                                          \
+    F(esp_transport_ws_config_t, sub_protocol)                                                     \
+    F(esp_transport_ws_config_t, user_agent)                                                       \
+    F(esp_transport_ws_config_t, headers)                                                          \
+    F(esp_transport_ws_config_t, auth)                                                             \
+    F(esp_transport_ws_config_t, response_headers)                                                 \
+    F(esp_transport_ws_config_t, response_headers_len)                                             \
+    F(esp_transport_ws_config_t, propagate_control_frames)                                         \
+    F(esp_transport_socks_proxy_config_t, version)                                                 \
+    F(esp_transport_socks_proxy_config_t, address)                                                 \
+    F(esp_transport_socks_proxy_config_t, port)
 
 #define ESP_TLS_ABI_FIELDS_CFG(F)                                                                  \
     F(esp_tls_cfg_t, alpn_protos)                                                                  \

@@ -13,7 +13,9 @@
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"
+#include "esp_transport_socks_proxy.h"
 #include "esp_transport_ssl.h"
+#include "esp_transport_ws.h"
 #include "sdkconfig.h"
 
 static const esp_tls_abi_entry_t s_mine[] = ESP_TLS_ABI_TABLE;

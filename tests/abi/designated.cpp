@@ -11,8 +11,10 @@
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"
+#include "esp_transport_socks_proxy.h"
 #include "esp_transport_ssl.h"
 #include "esp_transport_tcp.h"
+#include "esp_transport_ws.h"
 
 static const char *s_alpn[] = {"h2", nullptr};
 static const unsigned char s_buf[] = "x";
@@ -34,6 +36,13 @@ int main()
     esp_transport_keep_alive_t tka = {
         .keep_alive_enable = true, .keep_alive_idle = 5, .keep_alive_interval = 5,
         .keep_alive_count = 3};
+    static char s_resp[64];
+    esp_transport_ws_config_t wcfg = {.ws_path = "/", .sub_protocol = "chat", .user_agent = "ua",
+                                      .headers = "X: y\r\n", .auth = "Basic eA==",
+                                      .response_headers = s_resp,
+                                      .response_headers_len = sizeof(s_resp),
+                                      .propagate_control_frames = false};
+    esp_transport_socks_proxy_config_t socks = {.version = SOCKS4, .address = "proxy", .port = 1080};
     esp_tls_client_session_t session = {.saved_session = {}};
     esp_tls_server_session_ticket_ctx_t ticket = {.entropy = {}, .ctr_drbg = {}, .ticket_ctx = {}};
     esp_tls_cfg_t cfg = {
@@ -108,6 +117,6 @@ int main()
     std::printf("PASS: every public structure initialised in declaration order (%zu bytes of "
                 "esp_tls_cfg_t, %zu of esp_tls_cfg_server_t)\n",
                 sizeof(cfg), sizeof(server));
-    (void)tka, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi;
+    (void)tka, (void)wcfg, (void)socks, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi;
     return 0;
 }
