@@ -293,6 +293,20 @@ static void ssl_connect_timeout_esp_tls(void)
     esp_tls_free_global_ca_store();
 }
 
+/* The socket @p fd has the keep-alive options @p ka and is bound to "lo". */
+static void check_keep_alive_options(int fd, const esp_transport_keep_alive_t *ka)
+{
+    CHECK(fd >= 0);
+    CHECK(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE) != 0);
+    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), ka->keep_alive_idle);
+    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL), ka->keep_alive_interval);
+    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT), ka->keep_alive_count);
+    char dev[IFNAMSIZ] = {0};
+    socklen_t len = sizeof(dev);
+    CHECK_EQ(getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, &len), 0);
+    CHECK(strcmp(dev, "lo") == 0);
+}
+
 /* A keep-alive check: connect @p t to a listener on @p host (the kernel completes the TCP
  * handshake; nobody speaks TLS), then read the options back from its socket. */
 static void check_keep_alive(esp_transport_handle_t t, const char *host, bool async,
@@ -308,16 +322,7 @@ static void check_keep_alive(esp_transport_handle_t t, const char *host, bool as
     } else {
         CHECK_EQ(esp_transport_connect(t, host, port, 2000), 0);
     }
-    int fd = esp_transport_get_socket(t);
-    CHECK(fd >= 0);
-    CHECK(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE) != 0);
-    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), ka->keep_alive_idle);
-    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL), ka->keep_alive_interval);
-    CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT), ka->keep_alive_count);
-    char dev[IFNAMSIZ] = {0};
-    socklen_t len = sizeof(dev);
-    CHECK_EQ(getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, &len), 0);
-    CHECK(strcmp(dev, "lo") == 0);
+    check_keep_alive_options(esp_transport_get_socket(t), ka);
     esp_transport_close(t);
     close(listener);
 }
@@ -330,6 +335,21 @@ static struct ifreq *loopback_ifr(void)
     return &ifr;
 }
 
+/* Set keep-alive (@p idle s, @p interval s, @p count probes) and the interface "lo" on @p tcp. */
+static esp_transport_keep_alive_t tcp_keep_alive_on_lo(esp_transport_handle_t tcp, int idle,
+                                                       int interval, int count)
+{
+    esp_transport_keep_alive_t ka = {
+        .keep_alive_enable = true,
+        .keep_alive_idle = idle,
+        .keep_alive_interval = interval,
+        .keep_alive_count = count,
+    };
+    esp_transport_tcp_set_keep_alive(tcp, &ka);
+    esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
+    return ka;
+}
+
 static void tcp_keep_alive(void)
 {
     const char *hosts[2];
@@ -337,14 +357,7 @@ static void tcp_keep_alive(void)
         size_t before = idf_heap();
         esp_transport_list_handle_t list;
         esp_transport_handle_t tcp = list_with_tcp(&list);
-        esp_transport_keep_alive_t ka = {
-            .keep_alive_enable = true,
-            .keep_alive_idle = 4,
-            .keep_alive_interval = 5,
-            .keep_alive_count = 3,
-        };
-        esp_transport_tcp_set_keep_alive(tcp, &ka);
-        esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
+        esp_transport_keep_alive_t ka = tcp_keep_alive_on_lo(tcp, 4, 5, 3);
         check_keep_alive(tcp, hosts[h], true, &ka);
         check_keep_alive(tcp, hosts[h], false, &ka);
         list_destroy_to(list, before);
@@ -396,26 +409,15 @@ static void ws_keep_alive(void)
         esp_transport_handle_t ws = esp_transport_ws_init(tcp);
         CHECK(ws != NULL);
         CHECK_EQ(esp_transport_list_add(list, ws, "ws"), ESP_OK);
-        esp_transport_keep_alive_t ka = {
-            .keep_alive_enable = true,
-            .keep_alive_idle = 22,
-            .keep_alive_interval = 11,
-            .keep_alive_count = 33,
-        };
-        esp_transport_tcp_set_keep_alive(tcp, &ka);
-        esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
+        esp_transport_keep_alive_t ka = tcp_keep_alive_on_lo(tcp, 22, 11, 33);
         int port = 0;
         int listener = bound(hosts[h], 4, &port);
         pthread_t peer;
         CHECK_EQ(pthread_create(&peer, NULL, ws_peer, &listener), 0);
         CHECK_EQ(esp_transport_connect(ws, hosts[h], port, 5000), 0);
         CHECK_EQ(esp_transport_ws_get_upgrade_request_status(ws), 101);
-        int fd = esp_transport_get_socket(ws);
-        CHECK(fd >= 0 && fd == esp_transport_get_socket(tcp));
-        CHECK(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE) != 0);
-        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), ka.keep_alive_idle);
-        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL), ka.keep_alive_interval);
-        CHECK_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT), ka.keep_alive_count);
+        CHECK_EQ(esp_transport_get_socket(ws), esp_transport_get_socket(tcp));
+        check_keep_alive_options(esp_transport_get_socket(ws), &ka);
         esp_transport_close(ws);
         CHECK_EQ(pthread_join(peer, NULL), 0);
         close(listener);
