@@ -59,12 +59,14 @@ static bool make_key(char key[WS_KEY_B64_SIZE])
 static int build_request(transport_ws_t *ws, char *buf, const char *host, int port, const char *key)
 {
     int len = 0;
+    bool v6 = strchr(host, ':') != NULL; /* an IPv6 literal goes in brackets (RFC 7230 5.4) */
     const char *ua = ws->user_agent ? ws->user_agent : "ESP32 Websocket Client";
-    bool ok = append(buf, &len, "request line and headers",
-                     "GET %s HTTP/1.1\r\nConnection: Upgrade\r\nHost: %s:%d\r\nUser-Agent: %s\r\n"
-                     "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                     "Sec-WebSocket-Key: %s\r\n",
-                     ws->path ? ws->path : "/", host, port, ua, key);
+    bool ok =
+        append(buf, &len, "request line and headers",
+               "GET %s HTTP/1.1\r\nConnection: Upgrade\r\nHost: %s%s%s:%d\r\nUser-Agent: %s\r\n"
+               "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Key: %s\r\n",
+               ws->path ? ws->path : "/", v6 ? "[" : "", host, v6 ? "]" : "", port, ua, key);
     if (ok && ws->sub_protocol) {
         ok = append(buf, &len, "subprotocol", "Sec-WebSocket-Protocol: %s\r\n", ws->sub_protocol);
     }

@@ -103,7 +103,7 @@ class WsServer:
         if path == "/headers":
             h = ws.request_headers
             await ws.send(f"X-Test={h.get('X-Test')};Auth={h.get('Authorization')};"
-                          f"UA={h.get('User-Agent')};Proto={ws.subprotocol}")
+                          f"UA={h.get('User-Agent')};Proto={ws.subprotocol};Host={h.get('Host')}")
         elif path == "/ping":
             waiter = await ws.ping(b"are-you-there")
             try:
@@ -151,6 +151,8 @@ def group_ws():
             ["recv=ok opcode=2 len=1000000", "match=yes"], exit_code=0)
         if tls:
             continue
+        hostport = f"[{host}]:{srv.port}" if ":" in host else f"{host}:{srv.port}"
+        run(f"{tag}_host_header", base + ["--path", "/headers", "--", "recv"], [f"Host={hostport}"], exit_code=0)
         run(f"{tag}_echo_binary_16bit", base + ["--", "bin:300", "recv", "bin:65535", "recv"],
             ["recv=ok opcode=2 len=300 frames=1 match=yes", "recv=ok opcode=2 len=65535 frames=1 match=yes"], exit_code=0)
         run(f"{tag}_client_fragments", base + ["--", "frag:ab,cd,ef", "recv"],
