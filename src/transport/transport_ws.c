@@ -39,6 +39,16 @@ char *esp_transport_ws_buffer(transport_ws_t *ws)
     return ws->buffer;
 }
 
+/* Drop the frame bytes kept from the handshake; with CONFIG_WS_DYNAMIC_BUFFER also the buffer. */
+static void drop_buffered(transport_ws_t *ws)
+{
+    ws->buffer_len = 0;
+#ifdef CONFIG_WS_DYNAMIC_BUFFER
+    esp_tls_mem_free(ws->buffer);
+    ws->buffer = NULL;
+#endif
+}
+
 static void reset_frame_state(transport_ws_t *ws)
 {
     memset(&ws->frame, 0, sizeof(ws->frame));
@@ -70,12 +80,9 @@ static int read_buffered(transport_ws_t *ws, char *out, int len)
     memcpy(out, ws->buffer + ws->buffer_off, (size_t)n);
     ws->buffer_off += (size_t)n;
     ws->buffer_len -= (size_t)n;
-#ifdef CONFIG_WS_DYNAMIC_BUFFER
     if (ws->buffer_len == 0) {
-        esp_tls_mem_free(ws->buffer);
-        ws->buffer = NULL;
+        drop_buffered(ws);
     }
-#endif
     return n;
 }
 
@@ -361,7 +368,7 @@ static int ws_close(esp_transport_handle_t t)
 {
     transport_ws_t *ws = esp_transport_ws_state(t);
     reset_frame_state(ws);
-    ws->buffer_len = 0;
+    drop_buffered(ws);
     return esp_transport_close(ws->parent);
 }
 
@@ -436,7 +443,7 @@ static int ws_connect(esp_transport_handle_t t, const char *host, int port, int 
 {
     transport_ws_t *ws = t->data;
     reset_frame_state(ws);
-    ws->buffer_len = 0;
+    drop_buffered(ws);
     ws->http_status_code = -1;
     esp_tls_mem_free(ws->redir_uri);
     ws->redir_uri = NULL;
@@ -446,15 +453,12 @@ static int ws_connect(esp_transport_handle_t t, const char *host, int port, int 
     }
     if (esp_transport_ws_handshake(ws, host, port, timeout_ms) != 0) {
         esp_transport_close(ws->parent);
-        ws->buffer_len = 0;
+        drop_buffered(ws);
         return -1;
     }
-#ifdef CONFIG_WS_DYNAMIC_BUFFER
     if (ws->buffer_len == 0) {
-        esp_tls_mem_free(ws->buffer);
-        ws->buffer = NULL;
+        drop_buffered(ws);
     }
-#endif
     return 0;
 }
 

@@ -6,7 +6,8 @@
  * the peer's FIN; writes (PONG, CLOSE echo) are checked to be well-formed masked frames.
  *
  * Input: byte 0 = options (bit 0: propagate_control_frames; bits 1-2: the read size, 1, 7, 125
- * or 4096 bytes), then the server's byte stream. Checked on every input: a read never returns
+ * or 4096 bytes; bit 3: the stream starts with the handshake response, parsed by a connect
+ * into a 64-byte response_headers buffer), then the server's byte stream. Checked on every input: a read never returns
  * more than asked, the opcode it reports is a known one (a control opcode only when control
  * frames are propagated), the total payload returned does not exceed the input, a parsed header
  * re-encodes to a header that parses to the same fields, and the reads end (no hang).
@@ -33,6 +34,7 @@ typedef struct {
 
 static stream_t s_in;
 static int s_expect_payload; /* payload bytes of the frame being written */
+static bool s_handshake;     /* the client writes its upgrade request, not frames */
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -61,6 +63,9 @@ static int in_write(esp_transport_handle_t t, const char *buf, int len, int time
 {
     (void)t;
     (void)timeout_ms;
+    if (s_handshake) {
+        return len;
+    }
     if (s_expect_payload > 0) {
         CHECK(len <= s_expect_payload);
         s_expect_payload -= len;
@@ -78,6 +83,15 @@ static int in_poll(esp_transport_handle_t t, int timeout_ms)
     (void)t;
     (void)timeout_ms;
     return 1; /* data, or the FIN that in_read() reports */
+}
+
+static int in_connect(esp_transport_handle_t t, const char *host, int port, int timeout_ms)
+{
+    (void)t;
+    (void)host;
+    (void)port;
+    (void)timeout_ms;
+    return 0;
 }
 
 static int in_close(esp_transport_handle_t t)
@@ -149,13 +163,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s_expect_payload = 0;
     s_in = (stream_t){.data = data + 1, .size = size - 1, .pos = 0};
     esp_transport_handle_t parent = esp_transport_init();
-    esp_transport_set_func(parent, NULL, in_read, in_write, in_close, in_poll, in_poll, NULL);
+    esp_transport_set_func(parent, in_connect, in_read, in_write, in_close, in_poll, in_poll, NULL);
     esp_transport_handle_t ws = esp_transport_ws_init(parent);
     CHECK(ws != NULL);
     bool propagate = data[0] & 1;
-    esp_transport_ws_config_t cfg = {.propagate_control_frames = propagate};
+    char resp[64];
+    esp_transport_ws_config_t cfg = {.sub_protocol = "chat, mqtt",
+                                     .response_headers = resp,
+                                     .response_headers_len = sizeof(resp),
+                                     .propagate_control_frames = propagate};
     CHECK(esp_transport_ws_set_config(ws, &cfg) == ESP_OK);
-    read_all(ws, propagate, sizes[(data[0] >> 1) & 3]);
+    bool connected = true;
+    if (data[0] & 8) {
+        s_handshake = true;
+        connected = esp_transport_connect(ws, "fuzz.example", 80, 0) == 0;
+        s_handshake = false;
+        CHECK(memchr(resp, '\0', sizeof(resp)) != NULL || !connected);
+    }
+    if (connected) {
+        read_all(ws, propagate, sizes[(data[0] >> 1) & 3]);
+    }
     esp_transport_destroy(ws);
     esp_transport_destroy(parent);
     return 0;

@@ -209,6 +209,19 @@ def group_websocketd():
         p.wait()
 
 
+def upgrade_answered(port, path="/mqtt", proto="mqtt"):
+    """Does a WebSocket upgrade request to 127.0.0.1:port get a 101?"""
+    req = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+           f"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+           f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {proto}\r\n\r\n")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(req.encode())
+            return s.recv(64).startswith(b"HTTP/1.1 101")
+    except OSError:
+        return False
+
+
 def group_mosquitto():
     mosq = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not os.path.exists(mosq):
@@ -218,15 +231,17 @@ def group_mosquitto():
     port = free_port()
     with open(f"{d}/m.conf", "w") as f:
         f.write(f"listener {port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n")
+    log = open(f"{d}/log", "w+")
+    p = subprocess.Popen([mosq, "-c", f"{d}/m.conf"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        p = start([mosq, "-c", f"{d}/m.conf"], port)
-    except RuntimeError:
-        # Debian's mosquitto 2.0.11 is built without libwebsockets: "Unable to start any
-        # listening sockets" for a websockets listener
-        print("SKIP mosquitto_ws_mqtt_connect: this mosquitto has no websockets listener")
-        shutil.rmtree(d, ignore_errors=True)
-        return
-    try:
+        if not (wait_port(port, proc=p) and upgrade_answered(port)):
+            p.wait(timeout=20)
+            log.seek(0)
+            if "Unable to start any listening sockets" in log.read():
+                # Debian's mosquitto 2.0.11 is built without libwebsockets: its websockets
+                # listener does not start
+                print("SKIP mosquitto_ws_mqtt_connect: this mosquitto has no websockets listener")
+                return
         # MQTT 3.1.1 CONNECT, client id "esp", clean session, keep-alive 60 s; CONNACK 20 02 00 00
         connect = "101000044d5154540402003c0003657370"
         run("mosquitto_ws_mqtt_connect", ["--port", str(port), "--path", "/mqtt", "--subprotocol", "mqtt",
@@ -235,6 +250,7 @@ def group_mosquitto():
     finally:
         p.kill()
         p.wait()
+        log.close()
         shutil.rmtree(d, ignore_errors=True)
 
 
