@@ -335,19 +335,19 @@ static struct ifreq *loopback_ifr(void)
     return &ifr;
 }
 
-/* Set keep-alive (@p idle s, @p interval s, @p count probes) and the interface "lo" on @p tcp. */
-static esp_transport_keep_alive_t tcp_keep_alive_on_lo(esp_transport_handle_t tcp, int idle,
-                                                       int interval, int count)
+/* Fill @p ka (@p idle s, @p interval s, @p count probes) and set it with the interface "lo" on
+ * @p tcp, which keeps the pointer: @p ka must outlive the connects. */
+static void tcp_keep_alive_on_lo(esp_transport_handle_t tcp, esp_transport_keep_alive_t *ka,
+                                 int idle, int interval, int count)
 {
-    esp_transport_keep_alive_t ka = {
+    *ka = (esp_transport_keep_alive_t){
         .keep_alive_enable = true,
         .keep_alive_idle = idle,
         .keep_alive_interval = interval,
         .keep_alive_count = count,
     };
-    esp_transport_tcp_set_keep_alive(tcp, &ka);
+    esp_transport_tcp_set_keep_alive(tcp, ka);
     esp_transport_tcp_set_interface_name(tcp, loopback_ifr());
-    return ka;
 }
 
 static void tcp_keep_alive(void)
@@ -357,7 +357,8 @@ static void tcp_keep_alive(void)
         size_t before = idf_heap();
         esp_transport_list_handle_t list;
         esp_transport_handle_t tcp = list_with_tcp(&list);
-        esp_transport_keep_alive_t ka = tcp_keep_alive_on_lo(tcp, 4, 5, 3);
+        esp_transport_keep_alive_t ka;
+        tcp_keep_alive_on_lo(tcp, &ka, 4, 5, 3);
         check_keep_alive(tcp, hosts[h], true, &ka);
         check_keep_alive(tcp, hosts[h], false, &ka);
         list_destroy_to(list, before);
@@ -409,7 +410,8 @@ static void ws_keep_alive(void)
         esp_transport_handle_t ws = esp_transport_ws_init(tcp);
         CHECK(ws != NULL);
         CHECK_EQ(esp_transport_list_add(list, ws, "ws"), ESP_OK);
-        esp_transport_keep_alive_t ka = tcp_keep_alive_on_lo(tcp, 22, 11, 33);
+        esp_transport_keep_alive_t ka;
+        tcp_keep_alive_on_lo(tcp, &ka, 22, 11, 33);
         int port = 0;
         int listener = bound(hosts[h], 4, &port);
         pthread_t peer;
