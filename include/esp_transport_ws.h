@@ -120,8 +120,10 @@ bool esp_transport_ws_get_fin_flag(esp_transport_handle_t t);
 int esp_transport_ws_get_upgrade_request_status(esp_transport_handle_t t);
 
 /**
- * @brief The Location of the last handshake's redirection response (3xx), or NULL. Owned by
- *        the transport, valid until the next connect or destroy.
+ * @brief The Location of the last handshake's redirection response (301..308), or NULL. Owned
+ *        by the transport, valid until the next connect or destroy. esp_transport_connect()
+ *        returns the redirection's status code (> 0) in that case, as in ESP-IDF, where
+ *        esp_websocket_client then connects to this URI.
  */
 char *esp_transport_ws_get_redir_uri(esp_transport_handle_t t);
 

@@ -451,10 +451,11 @@ static int ws_connect(esp_transport_handle_t t, const char *host, int port, int 
         ESP_LOGE(TAG, "Error connecting to host %s:%d", host ? host : "(null)", port);
         return -1;
     }
-    if (esp_transport_ws_handshake(ws, host, port, timeout_ms) != 0) {
+    int rc = esp_transport_ws_handshake(ws, host, port, timeout_ms);
+    if (rc != 0) {
         esp_transport_close(ws->parent);
         drop_buffered(ws);
-        return -1;
+        return rc; /* -1, or a redirection's status code as ESP-IDF returns it */
     }
     if (ws->buffer_len == 0) {
         drop_buffered(ws);

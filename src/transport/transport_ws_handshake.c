@@ -181,6 +181,7 @@ static void keep_response_headers(transport_ws_t *ws, const char *buf, int hlen)
     ws->response_headers[n] = '\0';
 }
 
+/* A redirection: keep its Location. @return the status code (3xx), -1 without a Location */
 static int check_redirect(transport_ws_t *ws, const char *buf)
 {
     size_t vlen = 0;
@@ -191,12 +192,13 @@ static int check_redirect(transport_ws_t *ws, const char *buf)
         return -1;
     }
     ws->redir_uri = esp_tls_mem_calloc(1, vlen + 1);
-    if (ws->redir_uri != NULL) {
-        memcpy(ws->redir_uri, loc, vlen);
-        ESP_LOGW(TAG, "HTTP upgrade redirected (status %d) to %s", ws->http_status_code,
-                 ws->redir_uri);
+    if (ws->redir_uri == NULL) {
+        ESP_LOGE(TAG, "out of memory for the redirection URI");
+        return -1;
     }
-    return -1;
+    memcpy(ws->redir_uri, loc, vlen);
+    ESP_LOGW(TAG, "HTTP upgrade redirected (status %d) to %s", ws->http_status_code, ws->redir_uri);
+    return ws->http_status_code;
 }
 
 static bool accept_ok(const char *key, const char *got, size_t glen)

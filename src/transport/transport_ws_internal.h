@@ -47,7 +47,8 @@ typedef struct {
 /* The ws state of @p t, or NULL if @p t is not a WebSocket transport. */
 transport_ws_t *esp_transport_ws_state(esp_transport_handle_t t);
 
-/* The opening handshake on the connected parent. @return 0 or -1 (logged) */
+/* The opening handshake on the connected parent. @return 0, the status code of a redirection
+ * (301..308, Location kept in redir_uri), or -1 (logged) */
 int esp_transport_ws_handshake(transport_ws_t *ws, const char *host, int port, int timeout_ms);
 
 /* Write all @p len bytes to the parent. @return len, 0 on timeout, -1 on error */
