@@ -56,6 +56,7 @@ static void reset_frame_state(transport_ws_t *ws)
     ws->remaining = 0;
     ws->in_message = false;
     ws->failed = false;
+    ws->closed = false;
 }
 
 /* ---- parent I/O ---------------------------------------------------------------------------- */
@@ -336,6 +337,12 @@ static int ws_read(esp_transport_handle_t t, char *buffer, int len, int timeout_
         ESP_LOGE(TAG, "read: the connection failed earlier (protocol error): close it");
         return -1;
     }
+    if (ws->closed) {
+        /* over TLS the close_notify is gone: the parent would report timeouts, not the close */
+        ESP_LOGD(TAG, "read: the server closed the connection");
+        esp_transport_capture_error(t, ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN);
+        return ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN;
+    }
     if (ws->remaining == 0) {
         int r = read_header(ws, timeout_ms);
         if (r <= 0) {
@@ -398,11 +405,10 @@ int esp_transport_ws_poll_connection_closed(esp_transport_handle_t t, int timeou
     }
     char c;
     int r = ready > 0 ? esp_transport_read(ws->parent, &c, 1, 0) : -2;
-    if (r == ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN) {
-        return 1;
-    }
     int e = ws->parent->err ? ws->parent->err->sock_errno : 0;
-    if (e == ENOTCONN || e == ECONNRESET || e == ECONNABORTED) {
+    if (r == ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN || e == ENOTCONN || e == ECONNRESET ||
+        e == ECONNABORTED) {
+        ws->closed = true;
         return 1;
     }
     if (r > 0) {

@@ -42,6 +42,7 @@ typedef struct {
     uint64_t remaining;   /* payload bytes of the frame not read yet */
     bool in_message;      /* a fragmented data message is in progress */
     bool failed;          /* a protocol error: every read fails until the next connect */
+    bool closed;          /* the server closed the connection (poll_connection_closed() said 1) */
 } transport_ws_t;
 
 /* The ws state of @p t, or NULL if @p t is not a WebSocket transport. */

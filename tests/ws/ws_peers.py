@@ -149,6 +149,10 @@ def group_ws():
             ["connect=0", "status=101", "recv=ok opcode=1 len=5 frames=1 match=yes data=hello"], exit_code=0)
         run(f"{tag}_echo_binary_64bit", base + ["--", "bin:1000000", "recv"],
             ["recv=ok opcode=2 len=1000000", "match=yes"], exit_code=0)
+        run(f"{tag}_client_close_1000", base + ["--propagate", "--", "close:1000", "recv", "wait-closed"],
+            ["close_sent=2", "close_code=1000", "closed=1"], exit_code=0)
+        run(f"{tag}_server_close_handled", base + ["--path", "/close4000", "--", "recv"],
+            ["recv=-1"], ["Got CLOSE frame with status code=4000", "Connection terminated gracefully"])
         if tls:
             continue
         hostport = f"[{host}]:{srv.port}" if ":" in host else f"{host}:{srv.port}"
