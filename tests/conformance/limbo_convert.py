@@ -69,8 +69,10 @@ def write_case(out, tc):
 
 
 def in_subset(index, tc, every):
-    """The fixed subset: every case outside BetterTLS, and every <every>th BetterTLS case."""
-    return not tc["id"].startswith("bettertls::") or index % every == 0
+    """The fixed subset: every case outside BetterTLS, every BetterTLS path-building case (path
+    building with backtracking), and every <every>th other BetterTLS case."""
+    return (not tc["id"].startswith("bettertls::") or
+            tc["id"].startswith("bettertls::pathbuilding::") or index % every == 0)
 
 
 def main():
