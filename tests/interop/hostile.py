@@ -307,15 +307,21 @@ def srv_flood(rec):
     return handler
 
 
-def tls13_server_then_ccs_flood(conn, notes):
-    """A real TLS 1.3 server that reads the request, then floods plaintext CCS records on the
-    connection (RFC 8446 s5: unexpected_message after the handshake)."""
+def tls13_server_after_request(conn):
+    """A real TLS 1.3 server on conn that has read the request: (raw socket, TLS socket)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     ctx.load_cert_chain(f"{D}/server-ec.crt", f"{D}/server-ec.key")
     raw = socket.socket(fileno=os.dup(conn.fileno()))
     tls = ctx.wrap_socket(conn, server_side=True)
     tls.recv(4096)
+    return raw, tls
+
+
+def tls13_server_then_ccs_flood(conn, notes):
+    """A real TLS 1.3 server that reads the request, then floods plaintext CCS records on the
+    connection (RFC 8446 s5: unexpected_message after the handshake)."""
+    raw, _ = tls13_server_after_request(conn)
     flood(raw, CCS_RECORD, notes)
     raw.close()
 
@@ -336,12 +342,7 @@ def alert_after_ccs(tls, notes):
 def tls13_server_then_one_ccs(conn, notes):
     """A real TLS 1.3 server that reads the request, then sends one plaintext CCS record:
     RFC 8446 s5 makes it an unexpected_message after the handshake."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    ctx.load_cert_chain(f"{D}/server-ec.crt", f"{D}/server-ec.key")
-    raw = socket.socket(fileno=os.dup(conn.fileno()))
-    tls = ctx.wrap_socket(conn, server_side=True)
-    tls.recv(4096)
+    raw, tls = tls13_server_after_request(conn)
     raw.sendall(CCS_RECORD)
     alert_after_ccs(tls, notes)
     raw.close()
