@@ -41,6 +41,8 @@ import sys
 import threading
 import time
 
+from tlspeer import client_hello, https_get
+
 CLIENT, SERVER, D, CACHE = sys.argv[1:5]
 PATTERNS = sys.argv[5:] or ["*"]
 WRAP = shlex.split(os.environ.get("ESP_TLS_WRAP", ""))
@@ -662,22 +664,6 @@ def renegotiation_case(name, command, max_ms):
 
 # --- hostile clients against examples/https_server --------------------------------------------
 
-def client_hello(version_max=None):
-    """The ClientHello Python's ssl (OpenSSL) would send."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    if version_max:
-        ctx.maximum_version = version_max
-    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(inc, out, server_hostname="localhost")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return out.read()
-
-
 def legacy_client_hello(version):
     """A ClientHello of an old client: legacy version, two suites, no extensions."""
     body = struct.pack(">H", version) + bytes(32) + b"\x00" + struct.pack(">HHH", 4, 0xC013,
@@ -732,18 +718,9 @@ class HttpsServer:
 
 
 def good_tls_client(port):
-    ctx = ssl.create_default_context(cafile=f"{D}/ca-ec.crt")
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=10 * SLOW) as s:
-            with ctx.wrap_socket(s, server_hostname="localhost") as t:
-                t.sendall(b"GET / HTTP/1.0\r\n\r\n")
-                data = b""
-                while b"hello from esp-tls" not in data:
-                    chunk = t.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                return b"hello from esp-tls" in data
+        reply = https_get(port, f"{D}/ca-ec.crt", b"hello from esp-tls", 10 * SLOW)
+        return b"hello from esp-tls" in reply
     except (OSError, ssl.SSLError):
         return False
 
