@@ -21,7 +21,10 @@
 # nc-twin.crt  (root)            nc-ca's subject and key, without nameConstraints; with it,
 #                                nc-twin.chain.pem (nc-ca.crt then nc-twin.crt): two
 #                                candidate issuers, the first one forbids www.evil.example
-#                                (path building must go back and take the second)
+#                                (path building must go back and take the second);
+#                                nc-alt.chain.pem: nc-evil then both
+# loop1..6.crt                   self-issued CAs of one name and key; loop-leaf under loop1,
+#                                loop-leaf.chain.pem holds all seven (candidate paths loop)
 # Every NAME.crt has NAME.key; chains are leaf then its intermediate (NAME.chain.pem).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
@@ -115,6 +118,15 @@ run openssl x509 -req -in nc-twin.csr -CA root.crt -CAkey root.key -CAcreateseri
     -out nc-twin.crt -days 30 -extfile ext.cnf -extensions ca
 rm -f nc-twin.csr
 cat nc-ca.crt nc-twin.crt >nc-twin.chain.pem
+# six self-issued CAs of one name and key, and a leaf under them: candidate paths loop
+run openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout loop.key \
+    -out loop.csr -subj "/CN=policy loop CA"
+for i in 1 2 3 4 5 6; do
+    run openssl x509 -req -in loop.csr -signkey loop.key -set_serial "$i" -out "loop$i.crt" \
+        -days 30 -extfile ext.cnf -extensions ca
+    cp loop.key "loop$i.key"
+done
+rm -f loop.csr
 cert nc-good "/CN=www.good.example" nc-ca leaf DNS:www.good.example
 cert nc-evil "/CN=www.evil.example" nc-ca leaf DNS:www.evil.example
 cert nc-excl "/CN=x.bad.good.example" nc-ca leaf DNS:x.bad.good.example
@@ -127,6 +139,9 @@ cert nosan "/CN=ok.example" ica nosan
 cert kcs "/CN=ok.example" ica kcs
 cert noaki "/CN=ok.example" ica noaki
 cert wild "/CN=wild" ica leaf "DNS:*.ok.example"
+cert loop-leaf "/CN=ok.example" loop1 leaf DNS:ok.example
+cat loop-leaf.crt loop1.crt loop2.crt loop3.crt loop4.crt loop5.crt loop6.crt >loop-leaf.chain.pem
+cat nc-evil.crt nc-twin.chain.pem >nc-alt.chain.pem
 cert badwild "/CN=badwild" ica leaf "DNS:f*o.ok.example"
 cert ipdns "/CN=ipdns" ica leaf "DNS:10.0.0.1"
 cert caleaf "/CN=ok.example" ica caleaf
