@@ -181,20 +181,6 @@ static void test_client_cert_callback(void **state)
     assert_true(client_cert_flags("nc-excl") & MBEDTLS_X509_BADCERT_OTHER);
 }
 
-/* Log capture for the path-building warning. */
-static char s_log[8192];
-static size_t s_log_len;
-
-static int log_sink(const char *fmt, va_list ap)
-{
-    size_t room = sizeof(s_log) - s_log_len;
-    int n = vsnprintf(s_log + s_log_len, room, fmt, ap);
-    if (n > 0) {
-        s_log_len += (size_t)n < room ? (size_t)n : room - 1;
-    }
-    return n;
-}
-
 /* Path building (policy_path.c): nc-alt's server sends two issuers of one name and key, the
  * first forbids www.evil.example: the second path holds. loop-leaf's chain holds six
  * self-issued CAs of one name and key and no way to the anchor: the search stops at its work
@@ -207,16 +193,14 @@ static void test_path_building(void **state)
     uint32_t flags = 0;
     assert_int_equal(verify("nc-alt", "www.evil.example", &flags), ESP_OK);
     assert_int_equal(flags, 0);
-    s_log_len = 0;
-    s_log[0] = '\0';
     esp_log_level_set("esp-tls-policy", ESP_LOG_WARN);
-    vprintf_like_t old = esp_log_set_vprintf(log_sink);
+    vprintf_like_t old = unit_log_capture();
     esp_err_t rc = verify("loop-leaf", "ok.example", &flags);
     esp_log_set_vprintf(old);
     esp_log_level_set("esp-tls-policy", ESP_LOG_NONE);
     assert_int_equal(rc, ESP_FAIL);
     assert_true(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
-    assert_non_null(strstr(s_log, "path building: work limit reached"));
+    assert_non_null(strstr(unit_log_text(), "path building: work limit reached"));
 }
 
 static void test_dns_name_syntax(void **state)
