@@ -9,9 +9,9 @@
  * policy (a chain holding exactly that path, the one anchor as the trusted list). The first
  * candidate that holds wins. Only for a list of anchors (cacert_buf, the global CA store):
  * the certificate bundle anchors the top of whatever path Mbed TLS built in its own verify
- * callback, as on ESP-IDF (its cross-signed mode is the bundle's answer). The work is bounded:
- * certificates verified plus steps taken must stay under PATH_WORK_BUDGET, and a path holds at most
- * PATH_MAX_LEN certificates.
+ * callback, as on ESP-IDF (its cross-signed mode is the bundle's answer). The work is
+ * bounded: certificates verified plus steps taken stay under PATH_WORK_BUDGET, and a path holds
+ * at most PATH_MAX_LEN certificates below its anchor.
  */
 #include <string.h>
 
