@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 PYTHON  := /usr/bin/python3
 
 .PHONY: all bootstrap configure build install demo test test-unit test-asan test-valgrind \
-        menuconfig bench clean distclean format conformance tlsfuzzer
+        menuconfig bench clean distclean format conformance tlsfuzzer soak
 
 all: build
 	cmake --install $(RELEASE) --prefix $(CURDIR)/$(INSTALL) >/dev/null
@@ -62,6 +62,17 @@ tlsfuzzer: all
 	@rc=0; $(PYTHON) tests/tlsfuzzer/run.py --esp-tls $(CURDIR)/$(RELEASE)/esp-tls \
 	    --work $(CURDIR)/$(BUILD)/tlsfuzzer $(TLSFUZZER_ARGS) || rc=$$?; \
 	    if [ $$rc -eq 77 ]; then echo "tlsfuzzer: skipped"; exit 0; fi; exit $$rc
+
+# Soak (not part of make test): good and hostile clients at once against esp-tls server and
+# examples/https_server for DURATION seconds, RSS and descriptors sampled every second
+# (tests/soak/soak.py; samples in build/soak/samples.csv). make soak DURATION=300
+DURATION ?= 3600
+soak: all
+	@sh scripts/bootstrap.sh test
+	@sh tests/certs/gen.sh $(CURDIR)/$(BUILD)/soak/certs >/dev/null
+	$(PYTHON) tests/soak/soak.py --esp-tls $(CURDIR)/$(RELEASE)/esp-tls \
+	    --https-server $(CURDIR)/$(RELEASE)/examples/https_server \
+	    --certs $(CURDIR)/$(BUILD)/soak/certs --duration $(DURATION) --out $(CURDIR)/$(BUILD)/soak
 
 bench: all
 	@sh scripts/bootstrap.sh test

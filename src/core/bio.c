@@ -11,7 +11,9 @@
  * - one API call reads at most ESP_TLS_BIO_CALL_BUDGET bytes, then WANT_READ ("call again");
  * - the record headers are followed as the bytes pass: more than ESP_TLS_BIO_MAX_IGNORABLE
  *   alert or ChangeCipherSpec records in a row, with no record of another type between
- *   them, end the connection (as OpenSSL does since CVE-2016-8610).
+ *   them, end the connection (as OpenSSL does since CVE-2016-8610);
+ * - after a TLS 1.3 handshake a single ChangeCipherSpec record ends the connection: RFC 8446
+ *   §5 makes one after the peer's Finished an unexpected_message, which Mbed TLS 3.6 ignores.
  */
 #include <errno.h>
 #include <sys/socket.h>
@@ -88,10 +90,20 @@ static int wait_ready(esp_tls_t *tls, esp_tls_wait_t dir)
     return 0;
 }
 
+void esp_tls_bio_handshake_done(esp_tls_t *tls, bool tls13)
+{
+    tls->bio.no_ccs = tls13;
+}
+
+bool esp_tls_bio_refused(const esp_tls_t *tls)
+{
+    return tls->bio.ignorable_run > ESP_TLS_BIO_MAX_IGNORABLE || tls->bio.ccs_refused;
+}
+
 /* Whether this call may read more: not after a flood, the deadline, or the call's budget. */
 static int read_allowed(esp_tls_t *tls)
 {
-    if (tls->bio.ignorable_run > ESP_TLS_BIO_MAX_IGNORABLE) {
+    if (esp_tls_bio_refused(tls)) {
         return ESP_TLS_BIO_UNEXPECTED_MESSAGE;
     }
     int64_t deadline = deadline_of(tls, ESP_TLS_WAIT_READ);
@@ -109,6 +121,7 @@ static void on_header(esp_tls_bio_state_t *b)
     uint8_t type = b->hdr[0];
     bool ignorable = type == RECORD_ALERT || type == RECORD_CHANGE_CIPHER_SPEC;
     b->ignorable_run = ignorable ? b->ignorable_run + 1 : 0;
+    b->ccs_refused = b->ccs_refused || (type == RECORD_CHANGE_CIPHER_SPEC && b->no_ccs);
     b->body_left = (uint32_t)b->hdr[3] << 8 | b->hdr[4];
     b->hdr_len = 0;
 }
@@ -137,6 +150,13 @@ static int account(esp_tls_t *tls, const unsigned char *buf, int n)
 {
     tls->bio.call_bytes += (uint32_t)n;
     track_records(&tls->bio, buf, (size_t)n);
+    if (tls->bio.ccs_refused) {
+        ESP_LOGE(TAG,
+                 "[sock=%d] the peer sent a ChangeCipherSpec record after the TLS 1.3 "
+                 "handshake (RFC 8446 §5: unexpected_message), the connection is ended",
+                 tls->sockfd);
+        return ESP_TLS_BIO_UNEXPECTED_MESSAGE;
+    }
     if (tls->bio.ignorable_run <= ESP_TLS_BIO_MAX_IGNORABLE) {
         return n;
     }

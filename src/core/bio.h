@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Results, numerically equal to Mbed TLS's codes so that a backend can pass them through. */
@@ -15,7 +16,8 @@
 #define ESP_TLS_BIO_RECV_FAILED (-0x004C)
 #define ESP_TLS_BIO_SEND_FAILED (-0x004E)
 #define ESP_TLS_BIO_INVALID_CONTEXT (-0x0045)
-/* A flood of ignorable records (MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) */
+/* A flood of ignorable records, or a CCS after the TLS 1.3 handshake
+ * (MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE) */
 #define ESP_TLS_BIO_UNEXPECTED_MESSAGE (-0x7700)
 
 /** Bytes one API call may receive before the BIO answers WANT_READ ("call again"). */
@@ -29,6 +31,14 @@ struct esp_tls;
  * byte budget starts again, and on a blocking socket with no connection deadline its read
  * deadline is now + SO_RCVTIMEO. */
 void esp_tls_bio_begin_call(struct esp_tls *tls);
+
+/** The handshake is over; @p tls13: with TLS 1.3, after which a ChangeCipherSpec record ends
+ * the connection (RFC 8446 §5: unexpected_message; Mbed TLS 3.6 ignores it at any time). */
+void esp_tls_bio_handshake_done(struct esp_tls *tls, bool tls13);
+
+/** True when the BIO ended the connection itself (a flood, a CCS after the TLS 1.3
+ * handshake): the backend answers with a fatal unexpected_message alert. */
+bool esp_tls_bio_refused(const struct esp_tls *tls);
 
 /** Receive into @p buf; @p ctx is the esp_tls_t. Returns bytes, 0 at EOF, or a code above. */
 int esp_tls_bio_recv(void *ctx, unsigned char *buf, size_t len);

@@ -54,6 +54,8 @@ typedef struct {
     uint32_t ignorable_run;   /* alert and ChangeCipherSpec records in a row */
     uint32_t call_bytes;      /* bytes received during the current API call */
     int64_t call_deadline_ms; /* 0: none; else the current read call's deadline */
+    bool no_ccs;              /* TLS 1.3 handshake over: a CCS record is unexpected */
+    bool ccs_refused;         /* ... and one came: the connection is ended */
 } esp_tls_bio_state_t;
 
 struct esp_tls {

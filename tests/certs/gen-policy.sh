@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # gen-policy.sh OUTDIR: a throw-away EC P-256 PKI for the certificate policy tests (unit test
 # backend.policy, interop policy.sh). POSIX sh + the openssl CLI; nothing is committed.
-# Idempotent: does nothing if OUTDIR/.done exists and is less than a day old.
+# Idempotent: does nothing if OUTDIR/.done-2 exists and is less than a day old.
 #
 # root.crt                       the trust anchor
 # nc-ca.crt    (root)            critical nameConstraints: permitted DNS good.example and
@@ -18,16 +18,23 @@
 #               wild (*.ok.example) badwild (f*o.ok.example) ipdns (DNS:10.0.0.1)
 #               caleaf (CA:TRUE) eku-client (clientAuth only)
 # under noski-ca, bcnc-ca: leaf-noski, leaf-bcnc (ok.example)
+# nc-twin.crt  (root)            nc-ca's subject and key, without nameConstraints; with it,
+#                                nc-twin.chain.pem (nc-ca.crt then nc-twin.crt): two
+#                                candidate issuers, the first one forbids www.evil.example
+#                                (path building must go back and take the second);
+#                                nc-alt.chain.pem: nc-evil then both
+# loop1..6.crt                   self-issued CAs of one name and key; loop-leaf under loop1,
+#                                loop-leaf.chain.pem holds all seven (candidate paths loop)
 # Every NAME.crt has NAME.key; chains are leaf then its intermediate (NAME.chain.pem).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 OUT=$1
-if [ -f "$OUT/.done" ] && [ -z "$(find "$OUT/.done" -mmin +1380)" ]; then
+if [ -f "$OUT/.done-2" ] && [ -z "$(find "$OUT/.done-2" -mmin +1380)" ]; then
     exit 0
 fi
 mkdir -p "$OUT"
 cd "$OUT"
-rm -f .done
+rm -f .done .done-2
 LOG=gen.log
 : >$LOG
 
@@ -106,6 +113,20 @@ for ca in nc dn noski bcnc; do
     cert "$ca-ca" "/CN=policy $ca CA" root "$ca"
 done
 cert ica "/CN=policy intermediate" root ca
+run openssl req -new -key nc-ca.key -out nc-twin.csr -subj "/CN=policy nc CA"
+run openssl x509 -req -in nc-twin.csr -CA root.crt -CAkey root.key -CAcreateserial \
+    -out nc-twin.crt -days 30 -extfile ext.cnf -extensions ca
+rm -f nc-twin.csr
+cat nc-ca.crt nc-twin.crt >nc-twin.chain.pem
+# six self-issued CAs of one name and key, and a leaf under them: candidate paths loop
+run openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout loop.key \
+    -out loop.csr -subj "/CN=policy loop CA"
+for i in 1 2 3 4 5 6; do
+    run openssl x509 -req -in loop.csr -signkey loop.key -set_serial "$i" -out "loop$i.crt" \
+        -days 30 -extfile ext.cnf -extensions ca
+    cp loop.key "loop$i.key"
+done
+rm -f loop.csr
 cert nc-good "/CN=www.good.example" nc-ca leaf DNS:www.good.example
 cert nc-evil "/CN=www.evil.example" nc-ca leaf DNS:www.evil.example
 cert nc-excl "/CN=x.bad.good.example" nc-ca leaf DNS:x.bad.good.example
@@ -118,10 +139,13 @@ cert nosan "/CN=ok.example" ica nosan
 cert kcs "/CN=ok.example" ica kcs
 cert noaki "/CN=ok.example" ica noaki
 cert wild "/CN=wild" ica leaf "DNS:*.ok.example"
+cert loop-leaf "/CN=ok.example" loop1 leaf DNS:ok.example
+cat loop-leaf.crt loop1.crt loop2.crt loop3.crt loop4.crt loop5.crt loop6.crt >loop-leaf.chain.pem
+cat nc-evil.crt nc-twin.chain.pem >nc-alt.chain.pem
 cert badwild "/CN=badwild" ica leaf "DNS:f*o.ok.example"
 cert ipdns "/CN=ipdns" ica leaf "DNS:10.0.0.1"
 cert caleaf "/CN=ok.example" ica caleaf
 cert eku-client "/CN=ok.example" ica ekuclient
 cert leaf-noski "/CN=ok.example" noski-ca leaf DNS:ok.example
 cert leaf-bcnc "/CN=ok.example" bcnc-ca leaf DNS:ok.example
-touch .done
+touch .done-2

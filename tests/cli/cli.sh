@@ -984,6 +984,25 @@ c_bundle() {
     run "$E" bundle build -q -o "$T/none.bundle" "$T/nonexistent.pem"
     expect_exit 1
 }
+# bundle check --certs: an entry whose certificate is not a CA (kept with --allow-non-ca) is
+# reported and fails the check; without --certs the check says it cannot tell.
+c_bundle_check_ca() {
+    run "$E" bundle build -q --allow-non-ca -o "$T/nonca.bundle" "$C/root.crt" "$D/server-ec.crt"
+    expect_exit 0
+    run "$E" bundle check "$T/nonca.bundle"
+    expect_exit 0
+    expect_out '^CA status not checked'
+    run "$E" bundle check "$T/nonca.bundle" --certs "$C/root.crt" --certs "$D/server-ec.crt"
+    expect_exit 1
+    expect_out 'NOT A CA \(its basicConstraints do not say cA TRUE\)'
+    expect_out '^1 CA, 1 not a CA, 0 without a certificate$'
+    run "$E" bundle check "$T/nonca.bundle" --certs "$C/root.crt"
+    expect_exit 0
+    expect_out 'no certificate with this name and key among --certs'
+    expect_out '^1 CA, 0 not a CA, 1 without a certificate$'
+    run "$E" bundle check "$T/nonca.bundle" --certs
+    expect_exit 2
+}
 c_demo() {
     run "$E" demo --certs "$D"
     expect_exit 0
@@ -1031,7 +1050,7 @@ server_options_checked
 client_to_tool_server
 verify_good verify_good_der_leaf verify_no_host verify_expired_by_time verify_expired_now
 verify_wrong_host verify_empty_host verify_missing_intermediate verify_json verify_bundle
-explain config bundle demo man_page"
+explain config bundle bundle_check_ca demo man_page"
 
 make_chain
 hostile_py

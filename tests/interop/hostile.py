@@ -18,7 +18,8 @@ by 8. Large certificates are generated with openssl once and kept in CACHEDIR.
 Codes (Mbed TLS 3.6, library/include/mbedtls/ssl.h and net_sockets.h):
   0x7280 SSL_CONN_EOF            0x7200 SSL_INVALID_RECORD      0x7100 SSL_BAD_INPUT_DATA
   0x7300 SSL_DECODE_ERROR        0x6e80 SSL_BAD_PROTOCOL_VERSION 0x0050 NET_CONN_RESET
-  0x7700 SSL_UNEXPECTED_MESSAGE (here: the BIO ended a flood of > 32 alert/CCS records)
+  0x7700 SSL_UNEXPECTED_MESSAGE (here: the BIO ended a flood of > 32 alert/CCS records, or
+         a CCS record after the TLS 1.3 handshake)
   0x3000 X509_FATAL_ERROR (chain longer than MBEDTLS_X509_MAX_INTERMEDIATE_CA)
   0x2700 X509_CERT_VERIFY_FAILED (tls_flags 0x8: not trusted)
   last_error: 0x801a MBEDTLS_SSL_HANDSHAKE_FAILED, 0x801d MBEDTLS_SSL_READ_FAILED,
@@ -39,6 +40,8 @@ import subprocess
 import sys
 import threading
 import time
+
+from tlspeer import client_hello, https_get
 
 CLIENT, SERVER, D, CACHE = sys.argv[1:5]
 PATTERNS = sys.argv[5:] or ["*"]
@@ -306,17 +309,58 @@ def srv_flood(rec):
     return handler
 
 
-def tls13_server_then_ccs_flood(conn, notes):
-    """A real TLS 1.3 server that reads the request, then floods plaintext CCS records on the
-    connection (RFC 8446 s5: unexpected_message after the handshake)."""
+def tls13_server_after_request(conn):
+    """A real TLS 1.3 server on conn that has read the request: (raw socket, TLS socket)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     ctx.load_cert_chain(f"{D}/server-ec.crt", f"{D}/server-ec.key")
     raw = socket.socket(fileno=os.dup(conn.fileno()))
     tls = ctx.wrap_socket(conn, server_side=True)
     tls.recv(4096)
+    return raw, tls
+
+
+def tls13_server_then_ccs_flood(conn, notes):
+    """A real TLS 1.3 server that reads the request, then floods plaintext CCS records on the
+    connection (RFC 8446 s5: unexpected_message after the handshake)."""
+    raw, _ = tls13_server_after_request(conn)
     flood(raw, CCS_RECORD, notes)
     raw.close()
+
+
+def alert_after_ccs(tls, notes):
+    """After the one CCS record: the peer's answer, read through the TLS object (the alert is
+    encrypted): alert 10 (unexpected_message) in notes["alerts"] when it came."""
+    tls.settimeout(5 * SLOW)
+    try:
+        tls.recv(4096)
+    except ssl.SSLError as e:
+        notes["alerts"] = [10] if "UNEXPECTED_MESSAGE" in str(e).upper() else [str(e)]
+        notes["output"] = str(e)
+    except OSError as e:
+        notes["output"] = str(e)
+
+
+def tls13_server_then_one_ccs(conn, notes):
+    """A real TLS 1.3 server that reads the request, then sends one plaintext CCS record:
+    RFC 8446 s5 makes it an unexpected_message after the handshake."""
+    raw, tls = tls13_server_after_request(conn)
+    raw.sendall(CCS_RECORD)
+    alert_after_ccs(tls, notes)
+    raw.close()
+
+
+def cli_tls13_then_one_ccs(sock, notes):
+    """A TLS 1.3 client that completes the handshake, then sends one plaintext CCS record
+    instead of its request: the server must answer unexpected_message (RFC 8446 s5)."""
+    ctx = ssl.create_default_context(cafile=f"{D}/ca-ec.crt")
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    raw = socket.socket(fileno=os.dup(sock.fileno()))
+    tls = ctx.wrap_socket(sock, server_side=False, server_hostname="localhost")
+    raw.sendall(CCS_RECORD)
+    alert_after_ccs(tls, notes)
+    raw.close()
+    notes["must_see"] = "UNEXPECTED_MESSAGE"
 
 
 def readable(sock):
@@ -620,22 +664,6 @@ def renegotiation_case(name, command, max_ms):
 
 # --- hostile clients against examples/https_server --------------------------------------------
 
-def client_hello(version_max=None):
-    """The ClientHello Python's ssl (OpenSSL) would send."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    if version_max:
-        ctx.maximum_version = version_max
-    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(inc, out, server_hostname="localhost")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return out.read()
-
-
 def legacy_client_hello(version):
     """A ClientHello of an old client: legacy version, two suites, no extensions."""
     body = struct.pack(">H", version) + bytes(32) + b"\x00" + struct.pack(">HHH", 4, 0xC013,
@@ -690,18 +718,9 @@ class HttpsServer:
 
 
 def good_tls_client(port):
-    ctx = ssl.create_default_context(cafile=f"{D}/ca-ec.crt")
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=10 * SLOW) as s:
-            with ctx.wrap_socket(s, server_hostname="localhost") as t:
-                t.sendall(b"GET / HTTP/1.0\r\n\r\n")
-                data = b""
-                while b"hello from esp-tls" not in data:
-                    chunk = t.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-                return b"hello from esp-tls" in data
+        reply = https_get(port, f"{D}/ca-ec.crt", b"hello from esp-tls", 10 * SLOW)
+        return b"hello from esp-tls" in reply
     except (OSError, ssl.SSLError):
         return False
 
@@ -920,6 +939,13 @@ def client_cases():
                  "tls_code": "0x7700"}, 3000 + 3000,
                 ["--timeout", "3000", "--send", "GET / HTTP/1.0\r\n\r\n", "--expect",
                  "never sent"])
+    # one CCS record after a TLS 1.3 handshake: the read fails at once with
+    # unexpected_message, sent to the peer (not after the 3000 ms read timeout)
+    client_case("c_one_ccs_after_tls13_handshake", tls13_server_then_one_ccs,
+                {"result": "1", "read_result": str(-0x7700), "last_error": "0x801d",
+                 "tls_code": "0x7700"}, 1500,
+                ["--timeout", "3000", "--send", "GET / HTTP/1.0\r\n\r\n", "--expect",
+                 "never sent"], want_alert=10)
 
 
 def server_cases():
@@ -955,6 +981,9 @@ def server_cases():
         # one byte per second: the server's 2000 ms handshake deadline fires
         ("s_trickle_1_byte_per_s", cli_trickle(hello),
          {"result": "32777", "min_ms": 1900}, 2600, None),
+        # one CCS record after the TLS 1.3 handshake: the client receives unexpected_message
+        ("s_one_ccs_after_tls13_handshake", cli_tls13_then_one_ccs, {"result": "0"}, 3000,
+         None),
     ] + flood_server_cases("s")
     return [c for c in cases if selected(c[0])]
 

@@ -21,6 +21,13 @@ nc_excluded_tls12  | ossl policy/nc-excl -cert_chain $D/policy/nc-ca.crt | --hos
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x100
 nc_ip_permitted    | ossl policy/nc-ip-good -cert_chain $D/policy/nc-ca.crt | --host 127.0.0.1 --port $PORT --ca $D/policy/root.crt --common-name 10.1.2.3 \
   | result=1 exit=0
+# --- path building: two issuers of the same name and key; the first one sent forbids the name
+# (Mbed TLS takes it and fails with 0x100), the second has no constraints: the library goes
+# back and takes it ---
+nc_alternate_issuer_tls13 | ossl policy/nc-evil -cert_chain $D/policy/nc-twin.chain.pem | --host 127.0.0.1 --port $PORT --ca $D/policy/root.crt --common-name www.evil.example --tls13 \
+  | result=1 exit=0 version=TLSv1.3
+nc_alternate_issuer_tls12 | ossl policy/nc-evil -cert_chain $D/policy/nc-twin.chain.pem | --host 127.0.0.1 --port $PORT --ca $D/policy/root.crt --common-name www.evil.example --tls12 \
+  | result=1 exit=0 version=TLSv1.2
 # --- the leaf's name: subjectAltName only ---
 no_cn_fallback     | ossl policy/nosan -cert_chain $D/policy/ica.crt | --host 127.0.0.1 --port $PORT --ca $D/policy/root.crt --common-name ok.example \
   | result=-1 exit=1 last_error=0x801a tls_code=0x2700 tls_flags=0x4

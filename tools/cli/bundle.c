@@ -8,6 +8,11 @@
  * is documented in docs/COMPAT.md: offset table (u32 LE offsets, then records of u16 LE
  * name_len, u16 LE key_len, DER subject, DER SubjectPublicKeyInfo) or the legacy format
  * (u16 BE count, records with BE lengths).
+ *
+ * A bundle keeps only each root's name and key, not whether its certificate was a CA, so check
+ * cannot tell from the bundle alone; with --certs (the certificates it was built from) each
+ * entry is matched by name and key to its certificate, and entries that are not CAs (anything
+ * their key signs is trusted, for any name) are reported and fail the check.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -18,13 +23,17 @@
 #include "cli.h"
 #include "der.h"
 #include "esp_crt_bundle.h"
+#include "mbedtls/x509_crt.h"
 
 static const char s_help[] =
     "usage: esp-tls bundle build [generator options] PATH...   (see: esp-tls bundle build "
     "--help)\n"
     "       esp-tls bundle list FILE     the roots of a bundle: subject and key\n"
-    "       esp-tls bundle check FILE    validate a bundle as esp_crt_bundle_set() does\n"
-    "Exit: 0 ok, 1 invalid bundle or build failure, 2 usage.\n";
+    "       esp-tls bundle check FILE [--certs CERTFILE]...\n"
+    "                                    validate a bundle as esp_crt_bundle_set() does; with\n"
+    "                                    --certs (the certificates it was built from), report\n"
+    "                                    entries that are not CAs or have no certificate\n"
+    "Exit: 0 ok, 1 invalid bundle, an entry that is not a CA, or build failure, 2 usage.\n";
 
 typedef struct {
     const uint8_t *name, *key;
@@ -123,18 +132,173 @@ static int load_checked(const char *path, cli_buf_t *b)
     return CLI_OK;
 }
 
+/* Root @p i of a validated bundle, either format. */
+static bool root_at(const cli_buf_t *b, size_t i, root_t *r)
+{
+    if (is_offsets(b)) {
+        return offsets_root(b, i, r);
+    }
+    size_t count = b->len >= 2 ? be16(b->data) : 0, pos = 2;
+    for (size_t n = 0; n < count && record_at(b, pos, be16, r); n++) {
+        if (n == i) {
+            return true;
+        }
+        pos += 4 + r->name_len + r->key_len;
+    }
+    return false;
+}
+
+/* Why @p crt is not a CA (as the generator judges), or NULL when it is one. */
+static const char *not_ca(const mbedtls_x509_crt *crt)
+{
+    if (crt->version != 3) {
+        return "an X.509 v1/v2 certificate cannot say it is a CA";
+    }
+    if (!crt->MBEDTLS_PRIVATE(ca_istrue)) {
+        return "its basicConstraints do not say cA TRUE";
+    }
+    if (mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0) {
+        return "its keyUsage does not allow keyCertSign";
+    }
+    return NULL;
+}
+
+static bool same_bytes(const uint8_t *a, size_t a_len, const unsigned char *b, size_t b_len)
+{
+    return a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/* The certificate of @p certs with the name and key of @p r; NULL if none. */
+static const mbedtls_x509_crt *cert_of(const mbedtls_x509_crt *certs, const root_t *r)
+{
+    for (const mbedtls_x509_crt *c = certs; c != NULL && c->raw.p != NULL; c = c->next) {
+        if (same_bytes(r->name, r->name_len, c->subject_raw.p, c->subject_raw.len) &&
+            same_bytes(r->key, r->key_len, c->pk_raw.p, c->pk_raw.len)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+typedef struct {
+    size_t ca, not_ca, unknown;
+} ca_counts_t;
+
+/* One entry against the certificates: counted, and a line unless it is a CA. */
+static void judge_entry(size_t i, const root_t *r, const mbedtls_x509_crt *certs, ca_counts_t *n)
+{
+    char name[512];
+    der_name_string(r->name, r->name_len, name, sizeof(name));
+    const mbedtls_x509_crt *c = cert_of(certs, r);
+    const char *why = c != NULL ? not_ca(c) : NULL;
+    if (c == NULL) {
+        n->unknown++;
+        printf("%4zu  %s: no certificate with this name and key among --certs: CA or not "
+               "cannot be told\n",
+               i, name);
+    } else if (why != NULL) {
+        n->not_ca++;
+        printf("%4zu  %s: NOT A CA (%s): anything its key signs is trusted, for any name\n", i,
+               name, why);
+    } else {
+        n->ca++;
+    }
+}
+
+/* Parse the --certs files into @p certs; false (a message printed) on a file that fails. */
+static bool load_certs(char **paths, int count, mbedtls_x509_crt *certs)
+{
+    for (int i = 0; i < count; i++) {
+        cli_certs_t set = {0};
+        bool ok = cli_certs_load(&set, paths[i]);
+        for (int k = 0; ok && k < set.count; k++) {
+            ok = mbedtls_x509_crt_parse_der(certs, set.der[k].data, set.der[k].len) == 0;
+            if (!ok) {
+                fprintf(stderr, "esp-tls: %s: certificate #%d does not parse\n", paths[i], k);
+            }
+        }
+        cli_certs_free(&set);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* check --certs: each entry matched to its certificate by name and key. */
+static int check_ca(const cli_buf_t *b, char **paths, int count)
+{
+    mbedtls_x509_crt certs;
+    mbedtls_x509_crt_init(&certs);
+    int rc = CLI_USAGE;
+    if (load_certs(paths, count, &certs)) {
+        ca_counts_t n = {0};
+        root_t r;
+        for (size_t i = 0; root_at(b, i, &r); i++) {
+            judge_entry(i, &r, &certs, &n);
+        }
+        printf("%zu CA, %zu not a CA, %zu without a certificate\n", n.ca, n.not_ca, n.unknown);
+        rc = n.not_ca != 0 ? CLI_FAIL : CLI_OK;
+    }
+    mbedtls_x509_crt_free(&certs);
+    return rc;
+}
+
+/* "check FILE [--certs CERTFILE]...": the --certs values gathered in place into argv. */
+static int check_args(int argc, char **argv, int *ncerts)
+{
+    *ncerts = 0;
+    for (int i = 3; i < argc; i += 2) {
+        if (strcmp(argv[i], "--certs") != 0 || i + 1 >= argc) {
+            return cli_usage_error("bundle", "check FILE [--certs CERTFILE]...: unexpected %s",
+                                   argv[i]);
+        }
+        argv[3 + (*ncerts)++] = argv[i + 1];
+    }
+    return CLI_OK;
+}
+
+/* After the bundle validated: the CA status of its entries, or why it is not checked. */
+static int check_valid(const char *path, const cli_buf_t *b, char **certs, int ncerts)
+{
+    printf("%s: valid bundle, %s format, %zu bytes\n", path,
+           is_offsets(b) ? "offset-table" : "legacy", b->len);
+    if (ncerts > 0) {
+        return check_ca(b, certs, ncerts);
+    }
+    printf("CA status not checked: a bundle keeps only each root's name and key; give the "
+           "certificates it was built from with --certs to find entries that are not CAs\n");
+    return CLI_OK;
+}
+
+static int check(int argc, char **argv)
+{
+    int ncerts;
+    int rc = check_args(argc, argv, &ncerts);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    cli_buf_t b;
+    rc = load_checked(argv[2], &b);
+    if (rc == CLI_OK) {
+        rc = check_valid(argv[2], &b, argv + 3, ncerts);
+    }
+    cli_buf_free(&b);
+    return rc;
+}
+
 static int list_or_check(const char *sub, int argc, char **argv)
 {
+    if (strcmp(sub, "check") == 0) {
+        return argc >= 3 ? check(argc, argv) : cli_usage_error("bundle", "check wants a FILE");
+    }
     if (argc != 3) {
         return cli_usage_error("bundle", "%s wants one FILE", sub);
     }
     cli_buf_t b;
     int rc = load_checked(argv[2], &b);
-    if (rc == CLI_OK && strcmp(sub, "list") == 0) {
+    if (rc == CLI_OK) {
         rc = list(&b);
-    } else if (rc == CLI_OK) {
-        printf("%s: valid bundle, %s format, %zu bytes\n", argv[2],
-               is_offsets(&b) ? "offset-table" : "legacy", b.len);
     }
     cli_buf_free(&b);
     return rc;

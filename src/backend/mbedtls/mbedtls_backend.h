@@ -38,6 +38,7 @@ typedef struct {
     bool offers_both;              /* TLS 1.2 and 1.3 both allowed */
     int certs_seen;                /* peer certificates verified in this handshake (0: resumed) */
     uint32_t chain_flags;          /* verify flags of the whole chain so far (diagnostics) */
+    uint32_t held_flags;           /* flags above the leaf, judged at the leaf (policy_path.c) */
     char group[24];                /* key exchange group, when known (diagnostics) */
     unsigned char peer_mfl;        /* max_fragment_length code in the ServerHello, 0 if none */
     bool dbg_redacting;            /* Mbed TLS debug output is inside a key dump (debug.c) */

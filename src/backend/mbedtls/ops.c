@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
+#include "../../core/bio.h"
 #include "../../mem/mem.h"
 #include "dynbuf.h"
 #include "esp_log.h"
@@ -166,6 +167,8 @@ static int mb_handshake(esp_tls_t *tls)
                  alpn ? alpn : "none", p->group[0] ? p->group : "unknown");
         esp_tls_mbedtls_free_after_handshake(tls);
         (void)esp_tls_mbedtls_dynbuf_idle(tls); /* only shrinks: cannot fail here */
+        esp_tls_bio_handshake_done(tls, mbedtls_ssl_get_version_number(&p->ssl) ==
+                                            MBEDTLS_SSL_VERSION_TLS1_3);
         return 0;
     }
     if (is_want(ret)) {
@@ -242,6 +245,18 @@ static int end_of_file(esp_tls_t *tls, int ret, size_t datalen)
     return 0;
 }
 
+/* The BIO ended the connection (a flood, a CCS after the TLS 1.3 handshake): Mbed TLS sends
+ * no alert for an error of its receive callback, so the fatal unexpected_message is sent here
+ * (once: the context is not used again). */
+static void refuse(esp_tls_t *tls, int ret)
+{
+    esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
+    if (ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE && !p->broken && esp_tls_bio_refused(tls)) {
+        (void)mbedtls_ssl_send_alert_message(&p->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                             MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE);
+    }
+}
+
 static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
@@ -256,6 +271,7 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     }
     note_want(tls, ret);
     if (!is_want(ret)) {
+        refuse(tls, ret);
         p->broken = p->broken || ret != MBEDTLS_ERR_SSL_TIMEOUT; /* a timeout sends no alert */
         esp_tls_mbedtls_diag_error(p, ret);
         esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP,

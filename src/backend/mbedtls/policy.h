@@ -64,6 +64,36 @@ int esp_tls_policy_peer_parse_der(mbedtls_x509_crt *chain, const unsigned char *
 int esp_tls_policy_peer_parse_der_nocopy(mbedtls_x509_crt *chain, const unsigned char *buf,
                                          size_t len);
 
+/* policy_path.c: path building with backtracking */
+
+/** What a verification of one candidate path uses: the anchors (a CA list),
+ *  the CRLs, the profile, the name the leaf must hold (NULL: none) and the per-certificate
+ *  callback (the same checks as the first path, without path building of its own). */
+typedef struct {
+    mbedtls_x509_crt *ca_chain;
+    mbedtls_x509_crl *ca_crl;
+    const mbedtls_x509_crt_profile *profile;
+    const char *name;
+    int (*f_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+    void *p_vrfy;
+} esp_tls_path_cfg_t;
+
+/**
+ * Look for a path from @p leaf (its ->next: the other presented certificates) to an anchor of
+ * @p cfg that verifies with no flag: depth first, anchors first, bounded work (a log line when
+ * the bound stops the search). @return true when one holds.
+ */
+bool esp_tls_policy_build_path(const mbedtls_x509_crt *leaf, const esp_tls_path_cfg_t *cfg);
+
+/**
+ * Verify-callback step after the checks of @p crt (Web PKI profile only): the flags of the
+ * certificates above the leaf are held back in @p held; at the leaf (depth 0) all of them are
+ * returned, or none when esp_tls_policy_build_path() finds another path that holds (@p cfg
+ * NULL: no path building).
+ */
+void esp_tls_policy_path_step(uint32_t *held, const mbedtls_x509_crt *crt, int depth,
+                              uint32_t *flags, const esp_tls_path_cfg_t *cfg);
+
 /* policy_rules.c: the Web PKI rules, one certificate of the path at a time */
 
 typedef struct {

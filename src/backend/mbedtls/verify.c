@@ -119,18 +119,15 @@ static const char *expected_name(esp_tls_mbedtls_t *p)
     return p->ip_len != 0 ? p->ip_text : mbedtls_ssl_get_hostname(&p->ssl);
 }
 
-/* Called by Mbed TLS for each certificate of the peer's chain, from the top down: the bundle
- * anchor, then the certificate policy (policy.c), then an IP address against the leaf (see
- * set_hostname); logs the chain at debug level, also when verification fails, for the FAQ's
- * "compare the chain with the browser's". */
-static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+/* The checks of one certificate: the bundle anchor, then the certificate policy (policy.c),
+ * then an IP address against the leaf (see set_hostname). */
+static int crt_checks(esp_tls_mbedtls_t *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-    esp_tls_mbedtls_t *p = ctx;
-    p->certs_seen++;
     if (p->inner_vrfy != NULL) {
         int ret = p->inner_vrfy(p->inner_vrfy_ctx, crt, depth, flags);
         if (ret != 0) {
             esp_tls_policy_reset(); /* Mbed TLS stops here: the path ends */
+            p->held_flags = 0;
             return ret;
         }
     }
@@ -139,17 +136,67 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
         !esp_tls_mbedtls_crt_matches_ip(crt, p->ip, p->ip_len, p->ip_text)) {
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
-    p->chain_flags |= *flags;
-    if (depth == 0) {
-        esp_tls_mbedtls_diag_leaf(p, crt, *flags);
-    }
+    return 0;
+}
+
+/* The callback of a candidate path that policy_path.c verifies: the same checks. */
+static int alt_path_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    return crt_checks(ctx, crt, depth, flags);
+}
+
+/* What a candidate path is verified with: the anchors, profile and name of this handshake.
+ * Paths are built over a list of anchors only (not the bundle: policy_path.c). */
+static void path_cfg(esp_tls_mbedtls_t *p, esp_tls_path_cfg_t *cfg)
+{
+    const mbedtls_ssl_config *c = &p->conf;
+    const char *name = p->ssl.MBEDTLS_PRIVATE(hostname);
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->ca_chain = c->MBEDTLS_PRIVATE(ca_chain);
+    cfg->ca_crl = c->MBEDTLS_PRIVATE(ca_crl);
+    cfg->profile = c->MBEDTLS_PRIVATE(cert_profile);
+    cfg->name = name != NULL && name[0] != '\0' ? name : NULL; /* "": no name check */
+    cfg->f_vrfy = alt_path_cb;
+    cfg->p_vrfy = p;
+}
+
+static void log_crt(const mbedtls_x509_crt *crt, int depth, uint32_t flags)
+{
     if (esp_log_level_get(TAG) >= ESP_LOG_DEBUG) {
         char info[1024], shown[2048];
         int n = mbedtls_x509_crt_info(info, sizeof(info), "    ", crt);
         /* the dump holds the peer's names as they are: escaped before they reach the log */
         esp_tls_escape_text(shown, sizeof(shown), info, n > 0 ? (size_t)n : 0, true);
-        ESP_LOGD(TAG, "peer chain depth %d, verify flags 0x%x:\n%s", depth, (unsigned)*flags,
+        ESP_LOGD(TAG, "peer chain depth %d, verify flags 0x%x:\n%s", depth, (unsigned)flags,
                  n > 0 ? shown : "    (unprintable)");
+    }
+}
+
+/* Called by Mbed TLS for each certificate of the peer's chain, from the top down: the checks
+ * above, then path building (policy_path.c: when the path Mbed TLS built fails, another one
+ * may hold); logs the chain at debug level, also when verification fails, for the FAQ's
+ * "compare the chain with the browser's". */
+static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    esp_tls_mbedtls_t *p = ctx;
+    p->certs_seen++;
+    int ret = crt_checks(p, crt, depth, flags);
+    if (ret != 0) {
+        return ret;
+    }
+    log_crt(crt, depth, *flags);
+    p->chain_flags |= *flags;
+    if (depth == 0 && (*flags | p->held_flags) != 0 && p->inner_vrfy == NULL &&
+        p->conf.MBEDTLS_PRIVATE(ca_chain) != NULL) {
+        esp_tls_path_cfg_t cfg;
+        path_cfg(p, &cfg);
+        esp_tls_policy_path_step(&p->held_flags, crt, depth, flags, &cfg);
+        p->chain_flags = *flags == 0 ? 0 : p->chain_flags;
+    } else {
+        esp_tls_policy_path_step(&p->held_flags, crt, depth, flags, NULL);
+    }
+    if (depth == 0) {
+        esp_tls_mbedtls_diag_leaf(p, crt, *flags);
     }
     return 0;
 }

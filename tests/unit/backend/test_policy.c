@@ -181,6 +181,28 @@ static void test_client_cert_callback(void **state)
     assert_true(client_cert_flags("nc-excl") & MBEDTLS_X509_BADCERT_OTHER);
 }
 
+/* Path building (policy_path.c): nc-alt's server sends two issuers of one name and key, the
+ * first forbids www.evil.example: the second path holds. loop-leaf's chain holds six
+ * self-issued CAs of one name and key and no way to the anchor: the search stops at its work
+ * limit with a warning, and the chain is refused as not trusted. */
+static void test_path_building(void **state)
+{
+    (void)state;
+    need_pki();
+    esp_tls_policy_set_profile(ESP_TLS_POLICY_WEBPKI);
+    uint32_t flags = 0;
+    assert_int_equal(verify("nc-alt", "www.evil.example", &flags), ESP_OK);
+    assert_int_equal(flags, 0);
+    esp_log_level_set("esp-tls-policy", ESP_LOG_WARN);
+    vprintf_like_t old = unit_log_capture();
+    esp_err_t rc = verify("loop-leaf", "ok.example", &flags);
+    esp_log_set_vprintf(old);
+    esp_log_level_set("esp-tls-policy", ESP_LOG_NONE);
+    assert_int_equal(rc, ESP_FAIL);
+    assert_true(flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+    assert_non_null(strstr(unit_log_text(), "path building: work limit reached"));
+}
+
 static void test_dns_name_syntax(void **state)
 {
     (void)state;
@@ -234,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_mbedtls_profile),
         cmocka_unit_test(test_parse_accepts_name_constraints),
         cmocka_unit_test(test_client_cert_callback),
+        cmocka_unit_test(test_path_building),
         cmocka_unit_test(test_dns_name_syntax),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "esp_log.h"
+#include "unit_support.h"
 
 #ifndef BUNDLE_FIXTURES
 #error "BUNDLE_FIXTURES (the fixtures directory) must be defined"
@@ -47,28 +48,13 @@ static inline const char *bt_fixture(const char *name)
     return p;
 }
 
-/* Log capture: everything logged goes to a buffer (and nowhere else). */
-static char s_bt_log[16384];
-static size_t s_bt_log_len;
-
-static inline int bt_log_sink(const char *fmt, va_list ap)
-{
-    size_t room = sizeof(s_bt_log) - s_bt_log_len;
-    int n = vsnprintf(s_bt_log + s_bt_log_len, room, fmt, ap);
-    if (n > 0) {
-        s_bt_log_len += (size_t)n < room ? (size_t)n : room - 1;
-    }
-    return n;
-}
-
+/* Log capture (unit_support.h): everything logged goes to a buffer (and nowhere else). */
 static inline void bt_log_capture(void)
 {
-    s_bt_log_len = 0;
-    s_bt_log[0] = '\0';
-    esp_log_set_vprintf(bt_log_sink);
+    (void)unit_log_capture();
 }
 
 static inline const char *bt_log_text(void)
 {
-    return s_bt_log;
+    return unit_log_text();
 }

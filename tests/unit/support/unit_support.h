@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "esp_log.h"
+
 #define UNIT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A TCP socket bound to 127.0.0.1 on a port chosen by the kernel; its port in *port. */
@@ -73,4 +75,31 @@ static inline int64_t unit_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Log capture: everything logged goes to a buffer (and nowhere else) until released. */
+static char s_unit_log[16384];
+static size_t s_unit_log_len;
+
+static inline int unit_log_sink(const char *fmt, va_list ap)
+{
+    size_t room = sizeof(s_unit_log) - s_unit_log_len;
+    int n = vsnprintf(s_unit_log + s_unit_log_len, room, fmt, ap);
+    if (n > 0) {
+        s_unit_log_len += (size_t)n < room ? (size_t)n : room - 1;
+    }
+    return n;
+}
+
+/** Start capturing (the buffer emptied); @return the previous sink, for unit_log_release(). */
+static inline vprintf_like_t unit_log_capture(void)
+{
+    s_unit_log_len = 0;
+    s_unit_log[0] = '\0';
+    return esp_log_set_vprintf(unit_log_sink);
+}
+
+static inline const char *unit_log_text(void)
+{
+    return s_unit_log;
 }
