@@ -103,6 +103,14 @@ class Handler(socketserver.BaseRequestHandler):
         p = path.split("?")[0]
         if p == "/hello":
             return self.send(response(200, b"hello", ["X-Probe: abc"]))
+        if p == "/kv":
+            return self.send(response(200, b"answer=42\n"))
+        if p == "/kv-echo":
+            return self.send(response(200, ("echo=%s %s\n" % (method, body.decode())).encode()))
+        if p == "/kv-header":
+            return self.send(response(200, ("xprobe=%s\n" % headers.get("x-probe")).encode()))
+        if p == "/kv-moved":
+            return self.send(response(301, b"", ["Location: /kv"], "Moved Permanently"))
         if p == "/echo":
             return self.send(response(200, ("%s %s" % (method, body.decode())).encode()))
         if p == "/method":
