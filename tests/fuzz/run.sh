@@ -48,7 +48,7 @@ fuzz_url)
     [ -n "$cfg" ] || { echo "run.sh: build the project first (make)" >&2; exit 2; }
     srcs="$top/src/core/url.c $top/src/port/log.c -I $cfg"
     ;;
-fuzz_credentials) fuzz_lib ;;
+fuzz_credentials | fuzz_http_response) fuzz_lib ;;
 fuzz_client_record | fuzz_server_record) fuzz_lib && maxlen=16384 ;;
 *) echo "run.sh: unknown target $target" >&2; exit 2 ;;
 esac
