@@ -37,7 +37,7 @@ fuzz_lib() {
     cmake --build "$lib" -j"${FUZZ_BUILD_JOBS:-2}" --target esp_tls >/dev/null
     cares=$(pkg-config --libs libcares)
     srcs="-I $lib/config -I $top/build/deps/mbedtls-src/include $lib/libesp_tls.a \
-$lib/libmbedtls.a $lib/libmbedx509.a $lib/libmbedcrypto.a $cares -lpthread"
+$lib/libmbedtls.a $lib/libmbedx509.a $lib/libmbedcrypto.a $cares -lhttp_parser -lpthread"
 }
 
 case $target in
