@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h and esp_transport.h.
+ * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h, esp_transport.h and
+ * esp_http_client.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "esp_http_client.h"
 #include "esp_log.h"
 #include "esp_tls_errors.h"
 #include "esp_transport.h"
@@ -71,6 +73,18 @@ static const esp_err_msg_t s_names[] = {
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN),
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_FAILED),
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_NO_MEM),
+    ERR_ENTRY(ESP_ERR_HTTP_MAX_REDIRECT),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECT),
+    ERR_ENTRY(ESP_ERR_HTTP_WRITE_DATA),
+    ERR_ENTRY(ESP_ERR_HTTP_FETCH_HEADER),
+    ERR_ENTRY(ESP_ERR_HTTP_INVALID_TRANSPORT),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECTING),
+    ERR_ENTRY(ESP_ERR_HTTP_EAGAIN),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECTION_CLOSED),
+    ERR_ENTRY(ESP_ERR_HTTP_NOT_MODIFIED),
+    ERR_ENTRY(ESP_ERR_HTTP_RANGE_NOT_SATISFIABLE),
+    ERR_ENTRY(ESP_ERR_HTTP_READ_TIMEOUT),
+    ERR_ENTRY(ESP_ERR_HTTP_INCOMPLETE_DATA),
 };
 
 static const char *find_name(esp_err_t code)
