@@ -6,11 +6,13 @@
 # dying mid-image, a corrupt image (boot partition unchanged in all three), and the server
 # verification rule: without --ca the default build refuses before connecting; a build with
 # CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP (mode "insecure") downloads over plain http://.
-#   https_ota.sh ESP_TLS_CLI CERTDIR strict|insecure
+#   https_ota.sh ESP_TLS_CLI CERTDIR strict|insecure [EXAMPLE_BINARY]
 set -u
 . "$(dirname "$0")/lib.sh"
 MODE=${3:-strict}
+EXAMPLE=${4:-}
 it_init "$1" "$2"
+D=$(cd "$D" && pwd) # nginx resolves relative paths against its prefix
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 command -v nginx >/dev/null || { echo "https_ota: nginx not installed" >&2; exit 77; }
 W=$IT_TMP/www
@@ -130,6 +132,35 @@ if [ "$MODE" = strict ]; then
         expect result ESP_ERR_OTA_VALIDATE_FAILED
         expect boot ota_1
     done
+    # no server verification option: refused before any connection
+    requests=$(served ' HTTP/1.1 ')
+    ota refused "$F" "$U/v1.bin"
+    [ "$(served ' HTTP/1.1 ')" -eq "$requests" ] || fail "a request reached nginx"
+    [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
+    expect result ESP_ERR_INVALID_ARG
+    expect boot ota_1
+    grep -q "No option for server verification is enabled in esp_http_client config." "$OUT" ||
+        fail "no refusal line"
+
+    # examples/https_ota, written as an ESP-IDF application: v1 over the running v2 (ota_1),
+    # then v1 again over the running v1: refused by its version check
+    if [ -n "$EXAMPLE" ]; then
+        for c in example example_same; do
+            CASE=$c
+            OUT=$IT_TMP/$c.out
+            ${ESP_TLS_WRAP:-} "$EXAMPLE" "$U/v1.bin" "$D/ca-rsa.crt" "$F" >"$OUT" 2>&1
+            RC=$?
+            if [ $c = example ]; then
+                [ $RC -eq 0 ] || fail "exit $RC"
+                expect result ESP_OK
+                expect boot ota_0
+            else
+                [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
+                grep -q "Current running version is the same as a new" "$OUT" || fail "no check"
+                expect boot ota_0
+            fi
+        done
+    fi
     server_stop
     server_start "$IT_TMP/cut.out" exec python3 "$SRC/tests/interop/ota_cut_server.py" '$PORT' \
         "$D/server-rsa.crt" "$D/server-rsa.key" "$W/v1.bin" 30000 || exit 1
@@ -138,17 +169,9 @@ if [ "$MODE" = strict ]; then
     [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
     expect result ESP_FAIL
     expect complete 0
-    expect boot ota_1
+    expect boot ota_0
     grep -q "Connection closed" "$OUT" || fail "no cause logged"
     server_stop
-
-    # no server verification option: refused before any connection
-    ota refused "$F" "$U/v1.bin"
-    [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
-    expect result ESP_ERR_INVALID_ARG
-    expect boot ota_1
-    grep -q "No option for server verification is enabled in esp_http_client config." "$OUT" ||
-        fail "no refusal line"
 else
     # CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP: plain http:// proceeds, with the warning
     ota plain_http "$F" "http://127.0.0.1:$HTTP_PORT/v1.bin"
@@ -157,7 +180,7 @@ else
     expect boot ota_0
     grep -q "Continuing with insecure option because CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP is set." \
         "$OUT" || fail "no warning"
-    [ "$(served 'GET /v1.bin HTTP/1.1" range="-" 200')" -ge 1 ] || fail "nginx served nothing"
+    [ "$(served 'GET /v1.bin HTTP/1.1 range="-" 200')" -ge 1 ] || fail "nginx served nothing"
 fi
 if [ "$FAILS" -ne 0 ]; then
     echo "https_ota ($MODE): $FAILS failure(s)"
