@@ -2,6 +2,8 @@
 # Thin wrapper over CMake. `make` builds and installs to build/install.
 # `make PRESET=lean` builds configs/sdkconfig.lean (on top of sdkconfig.defaults) in
 # build/lean, with its own build/lean/sdkconfig, and installs to build/lean/install.
+# `make PRESET=insecure` (configs/sdkconfig.insecure: skip server verification, HTTP OTA;
+# for tests only, never to ship) installs to build/insecure/install.
 BUILD   := build
 PRESET  ?=
 ifeq ($(PRESET),)
@@ -75,7 +77,7 @@ menuconfig: bootstrap
 	KCONFIG_CONFIG=sdkconfig $(PYTHON) -m menuconfig Kconfig
 
 clean:
-	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/extmbed $(BUILD)/tsan \
+	rm -rf $(RELEASE) $(BUILD)/asan $(BUILD)/insecure $(BUILD)/test-insecure $(BUILD)/extmbed $(BUILD)/tsan \
 	    $(BUILD)/install $(BUILD)/lean
 
 distclean:

@@ -29,10 +29,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:ha
     ctest --test-dir build/asan --output-on-failure -j"$JOBS" -LE "valgrind|memstress" || fail=1
 
 step "insecure configuration (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY)"
-cmake -S . -B build/insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/insecure/sdkconfig" \
+cmake -S . -B build/test-insecure -DCMAKE_BUILD_TYPE=Debug -DSDKCONFIG="$PWD/build/test-insecure/sdkconfig" \
     -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/tests/sdkconfig.insecure" >/dev/null
-cmake --build build/insecure -j"$JOBS" >/dev/null
-ctest --test-dir build/insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
+cmake --build build/test-insecure -j"$JOBS" >/dev/null
+ctest --test-dir build/test-insecure --output-on-failure -j"$JOBS" -L insecure || fail=1
 
 step "lean configuration (configs/sdkconfig.lean: dynamic buffers, data freed after use)"
 cmake -S . -B build/lean -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDKCONFIG="$PWD/build/lean/sdkconfig" \

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../transport/transport_internal.h"
+#include "esp_http_client_ext.h"
 #include "esp_log.h"
 #include "http_internal.h"
 
@@ -271,4 +273,13 @@ int esp_http_client_get_socket(esp_http_client_handle_t client)
         return -1;
     }
     return esp_transport_get_socket(client->transport);
+}
+
+esp_tls_t *esp_http_client_get_esp_tls(esp_http_client_handle_t client)
+{
+    if (!client || !client->transport || client->state == HTTP_STATE_UNINIT ||
+        client->state == HTTP_STATE_CONNECTING || !client->transport->base) {
+        return NULL;
+    }
+    return client->transport->base->tls;
 }

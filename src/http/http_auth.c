@@ -163,6 +163,9 @@ static char *digest_header(const char *user, const digest_challenge_t *d, const 
 char *http_auth_digest(const char *user, const char *password, const char *method, const char *uri,
                        const char *challenge, int nc_count)
 {
+    if (strncasecmp(challenge, "Digest", 6) == 0) {
+        challenge += 6; /* the parameters follow the scheme's name */
+    }
     digest_challenge_t d = {param(challenge, "realm"), param(challenge, "nonce"),
                             param(challenge, "qop"), param(challenge, "opaque"),
                             param(challenge, "algorithm")};

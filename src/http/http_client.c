@@ -327,10 +327,10 @@ esp_err_t esp_http_client_open(esp_http_client_handle_t client, int write_len)
     if (err != ESP_OK) {
         return err;
     }
+    client->write_len = write_len;
+    ESP_GUARD(request_headers(client, write_len)); /* uses the last response's challenge */
     http_parse_start(client);
     client->rx_pos = client->rx_len = 0;
-    client->write_len = write_len;
-    ESP_GUARD(request_headers(client, write_len));
     if (send_head(client) != 0) {
         http_dispatch(client, HTTP_EVENT_ERROR, NULL, 0);
         esp_http_client_close(client);

@@ -115,10 +115,7 @@ static int on_headers_complete(http_parser *p)
     http_parser_pause(p, 1);
     bool no_body =
         c->info.method == HTTP_METHOD_HEAD || p->status_code == 204 || p->status_code == 304;
-    if (no_body) {
-        r->content_length = 0;
-    }
-    return no_body ? 1 : 0;
+    return no_body ? 1 : 0; /* content_length stays what the header announced */
 }
 
 static int on_body(http_parser *p, const char *at, size_t len)

@@ -124,7 +124,7 @@ esp_err_t http_url_apply(esp_http_client_handle_t c, const char *url)
     if (has_scheme(url)) {
         return apply_absolute(c, url);
     }
-    if (url[0] == '/' && url[1] == '/') {
+    if (url[0] == '/' && url[1] == '/' && c->info.host) {
         char *abs = http_str_printf("%s:%s", c->info.scheme ? c->info.scheme : "http", url);
         ESP_ENSURE(abs, ESP_ERR_NO_MEM);
         esp_err_t err = apply_absolute(c, abs);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h and esp_transport.h, and
- * the flash, image, OTA and HTTPS OTA codes (esp_partition.h, esp_ota_ops.h, esp_https_ota.h).
+ * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h, esp_transport.h and
+ * esp_http_client.h, and the flash, image, OTA and HTTPS OTA codes (esp_partition.h,
+ * esp_ota_ops.h, esp_https_ota.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "esp_http_client.h"
 #include "esp_https_ota.h"
 #include "esp_log.h"
 #include "esp_ota_ops.h"
@@ -74,6 +76,18 @@ static const esp_err_msg_t s_names[] = {
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN),
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_CONNECTION_FAILED),
     ERR_ENTRY(ESP_ERR_TCP_TRANSPORT_NO_MEM),
+    ERR_ENTRY(ESP_ERR_HTTP_MAX_REDIRECT),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECT),
+    ERR_ENTRY(ESP_ERR_HTTP_WRITE_DATA),
+    ERR_ENTRY(ESP_ERR_HTTP_FETCH_HEADER),
+    ERR_ENTRY(ESP_ERR_HTTP_INVALID_TRANSPORT),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECTING),
+    ERR_ENTRY(ESP_ERR_HTTP_EAGAIN),
+    ERR_ENTRY(ESP_ERR_HTTP_CONNECTION_CLOSED),
+    ERR_ENTRY(ESP_ERR_HTTP_NOT_MODIFIED),
+    ERR_ENTRY(ESP_ERR_HTTP_RANGE_NOT_SATISFIABLE),
+    ERR_ENTRY(ESP_ERR_HTTP_READ_TIMEOUT),
+    ERR_ENTRY(ESP_ERR_HTTP_INCOMPLETE_DATA),
     ERR_ENTRY(ESP_ERR_FLASH_OP_FAIL),
     ERR_ENTRY(ESP_ERR_FLASH_OP_TIMEOUT),
     ERR_ENTRY(ESP_ERR_IMAGE_FLASH_FAIL),

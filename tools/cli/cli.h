@@ -26,6 +26,7 @@
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_client(int argc, char **argv);
+int cli_get(int argc, char **argv);
 int cli_server(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_bundle(int argc, char **argv);

@@ -21,6 +21,7 @@ typedef struct {
 
 static const command_t s_commands[] = {
     {"client", cli_client, "connect to a TLS server (s_client)", true},
+    {"get", cli_get, "fetch a URL with esp_http_client (curl)", true},
     {"server", cli_server, "accept TLS connections (s_server)", true},
     {"verify", cli_verify, "verify a certificate chain as a handshake would", true},
     {"bundle", cli_bundle, "build, list or check a certificate bundle", false},
