@@ -13,7 +13,7 @@
 static char g_log[8192];
 static size_t g_log_len;
 
-static int capture_log(const char *fmt, va_list ap)
+static inline int capture_log(const char *fmt, va_list ap)
 {
     int n = vsnprintf(g_log + g_log_len, sizeof(g_log) - g_log_len, fmt, ap);
     if (n > 0) {
@@ -45,7 +45,7 @@ static inline void log_capture_stop(void)
     } while (0)
 
 /* A fresh temporary 4 MB flash with the built-in table, deleted at teardown. */
-static int fresh_flash(void **state)
+static inline int fresh_flash(void **state)
 {
     (void)state;
     esp_partition_file_mmap_ctrl_t *in = esp_partition_get_file_mmap_ctrl_input();
@@ -55,7 +55,7 @@ static int fresh_flash(void **state)
     return esp_partition_file_mmap(&base) == ESP_OK && base != NULL ? 0 : -1;
 }
 
-static int drop_flash(void **state)
+static inline int drop_flash(void **state)
 {
     (void)state;
     log_capture_stop();
