@@ -110,8 +110,10 @@ bool esp_https_ota_is_complete_data_received(esp_https_ota_handle_t https_ota_ha
 
 /**
  * Check the image and, if the whole image was received and is valid, select it for the next
- * boot; release the handle in every case.
- * @return ESP_OK, ESP_ERR_INVALID_ARG, ESP_FAIL (not begun), ESP_ERR_OTA_VALIDATE_FAILED
+ * boot; release the handle in every case. Right after begin (no perform) nothing was written:
+ * ESP_OK and the boot partition is unchanged, as in ESP-IDF.
+ * @return ESP_OK, ESP_ERR_INVALID_ARG, ESP_FAIL (image incomplete),
+ *         ESP_ERR_OTA_VALIDATE_FAILED
  */
 esp_err_t esp_https_ota_finish(esp_https_ota_handle_t https_ota_handle);
 

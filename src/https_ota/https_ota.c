@@ -242,7 +242,8 @@ esp_err_t esp_https_ota_finish(esp_https_ota_handle_t https_ota_handle)
 {
     https_ota_t *h = https_ota_handle;
     ESP_ENSURE(h != NULL, ESP_ERR_INVALID_ARG);
-    esp_err_t err = h->state >= HTTPS_OTA_IN_PROGRESS ? finish_update(h) : ESP_FAIL;
+    /* as ESP-IDF: after begin only, nothing was written and nothing is selected (ESP_OK) */
+    esp_err_t err = h->state >= HTTPS_OTA_IN_PROGRESS ? finish_update(h) : ESP_OK;
     release(h);
     return err;
 }
