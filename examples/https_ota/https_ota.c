@@ -61,7 +61,7 @@ static esp_err_t advanced_ota(const char *url, const char *server_cert_pem)
     esp_http_client_config_t config = {
         .url = url,
         .cert_pem = server_cert_pem,
-        .timeout_ms = 5000,
+        .timeout_ms = 30000, /* CONFIG_EXAMPLE_OTA_RECV_TIMEOUT in ESP-IDF's example */
         .keep_alive_enable = true,
     };
     esp_https_ota_config_t ota_config = {

@@ -125,7 +125,10 @@ if [ "$MODE" = strict ]; then
     [ "$(served "range=\"bytes=$last-$((size - 1))\" 206")" -ge 1 ] || fail "no last range"
 
     # a truncated image, a corrupt one, a server dying mid-image: boot partition unchanged
-    for c in trunc bad; do
+    # under a memory checker (ESP_TLS_WRAP) the image checks are left to the unit tests
+    BAD_CASES="trunc bad"
+    [ -n "${ESP_TLS_WRAP:-}" ] && BAD_CASES=""
+    for c in $BAD_CASES; do
         # shellcheck disable=SC2086
         ota "$c" "$F" "$U/$c.bin" $CA
         [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
@@ -144,7 +147,7 @@ if [ "$MODE" = strict ]; then
 
     # examples/https_ota, written as an ESP-IDF application: v1 over the running v2 (ota_1),
     # then v1 again over the running v1: refused by its version check
-    if [ -n "$EXAMPLE" ]; then
+    if [ -n "$EXAMPLE" ] && [ -z "${ESP_TLS_WRAP:-}" ]; then
         for c in example example_same; do
             CASE=$c
             OUT=$IT_TMP/$c.out
@@ -169,7 +172,7 @@ if [ "$MODE" = strict ]; then
     [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
     expect result ESP_FAIL
     expect complete 0
-    expect boot ota_0
+    expect boot "$(sed -n 's/^boot_before=//p' "$OUT")" # unchanged
     grep -q "Connection closed" "$OUT" || fail "no cause logged"
     server_stop
 else
