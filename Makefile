@@ -71,6 +71,7 @@ bench: all
 	sh bench/run.sh $(RELEASE) $(BUILD)/lean
 	sh bench/bundle_mem.sh $(RELEASE)
 	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
+	sh bench/http_mem.sh $(RELEASE)
 
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

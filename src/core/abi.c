@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "abi_layout.h"
+#include "esp_http_client.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"

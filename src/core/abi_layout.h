@@ -21,7 +21,11 @@
     S(esp_tls_verify_cfg_t)                                                                        \
     S(esp_tls_conn_info_t)                                                                         \
     S(esp_tls_abi_entry_t)                                                                         \
-    S(esp_transport_keep_alive_t)
+    S(esp_transport_keep_alive_t)                                                                  \
+    S(esp_http_client_config_t)                                                                    \
+    S(esp_http_client_event_t)                                                                     \
+    S(esp_http_client_on_data_t)                                                                   \
+    S(esp_http_client_redirect_event_data_t)
 
 #define ESP_TLS_ABI_FIELDS_SMALL(F)                                                                \
     F(psk_hint_key_t, key)                                                                         \
@@ -131,11 +135,76 @@
     F(esp_tls_abi_entry_t, name)                                                                   \
     F(esp_tls_abi_entry_t, value)
 
+#define ESP_TLS_ABI_FIELDS_HTTP(F)                                                                 \
+    F(esp_http_client_config_t, url)                                                               \
+    F(esp_http_client_config_t, host)                                                              \
+    F(esp_http_client_config_t, port)                                                              \
+    F(esp_http_client_config_t, username)                                                          \
+    F(esp_http_client_config_t, password)                                                          \
+    F(esp_http_client_config_t, auth_type)                                                         \
+    F(esp_http_client_config_t, path)                                                              \
+    F(esp_http_client_config_t, query)                                                             \
+    F(esp_http_client_config_t, cert_pem)                                                          \
+    F(esp_http_client_config_t, cert_der)                                                          \
+    F(esp_http_client_config_t, cert_len)                                                          \
+    F(esp_http_client_config_t, client_cert_pem)                                                   \
+    F(esp_http_client_config_t, client_cert_der)                                                   \
+    F(esp_http_client_config_t, client_cert_len)                                                   \
+    F(esp_http_client_config_t, client_key_pem)                                                    \
+    F(esp_http_client_config_t, client_key_len)                                                    \
+    F(esp_http_client_config_t, client_key_password)                                               \
+    F(esp_http_client_config_t, client_key_password_len)                                           \
+    F(esp_http_client_config_t, tls_version)                                                       \
+    F(esp_http_client_config_t, use_ecdsa_peripheral)                                              \
+    F(esp_http_client_config_t, ecdsa_key_efuse_blk)                                               \
+    F(esp_http_client_config_t, ecdsa_key_efuse_blk_high)                                          \
+    F(esp_http_client_config_t, ecdsa_curve)                                                       \
+    F(esp_http_client_config_t, user_agent)                                                        \
+    F(esp_http_client_config_t, method)                                                            \
+    F(esp_http_client_config_t, timeout_ms)                                                        \
+    F(esp_http_client_config_t, disable_auto_redirect)                                             \
+    F(esp_http_client_config_t, max_redirection_count)                                             \
+    F(esp_http_client_config_t, max_authorization_retries)                                         \
+    F(esp_http_client_config_t, event_handler)                                                     \
+    F(esp_http_client_config_t, transport_type)                                                    \
+    F(esp_http_client_config_t, buffer_size)                                                       \
+    F(esp_http_client_config_t, buffer_size_tx)                                                    \
+    F(esp_http_client_config_t, user_data)                                                         \
+    F(esp_http_client_config_t, is_async)                                                          \
+    F(esp_http_client_config_t, use_global_ca_store)                                               \
+    F(esp_http_client_config_t, skip_cert_common_name_check)                                       \
+    F(esp_http_client_config_t, common_name)                                                       \
+    F(esp_http_client_config_t, crt_bundle_attach)                                                 \
+    F(esp_http_client_config_t, keep_alive_enable)                                                 \
+    F(esp_http_client_config_t, keep_alive_idle)                                                   \
+    F(esp_http_client_config_t, keep_alive_interval)                                               \
+    F(esp_http_client_config_t, keep_alive_count)                                                  \
+    F(esp_http_client_config_t, if_name)                                                           \
+    F(esp_http_client_config_t, alpn_protos)                                                       \
+    F(esp_http_client_config_t, use_secure_element)                                                \
+    F(esp_http_client_config_t, ds_data)                                                           \
+    F(esp_http_client_config_t, save_client_session)                                               \
+    F(esp_http_client_config_t, transport)                                                         \
+    F(esp_http_client_config_t, addr_type)                                                         \
+    F(esp_http_client_config_t, tls_dyn_buf_strategy)                                              \
+    F(esp_http_client_event_t, event_id)                                                           \
+    F(esp_http_client_event_t, client)                                                             \
+    F(esp_http_client_event_t, data)                                                               \
+    F(esp_http_client_event_t, data_len)                                                           \
+    F(esp_http_client_event_t, user_data)                                                          \
+    F(esp_http_client_event_t, header_key)                                                         \
+    F(esp_http_client_event_t, header_value)                                                       \
+    F(esp_http_client_on_data_t, client)                                                           \
+    F(esp_http_client_on_data_t, data_process)                                                     \
+    F(esp_http_client_redirect_event_data_t, client)                                               \
+    F(esp_http_client_redirect_event_data_t, status_code)
+
 #define ESP_TLS_ABI_FIELDS(F)                                                                      \
     ESP_TLS_ABI_FIELDS_SMALL(F)                                                                    \
     ESP_TLS_ABI_FIELDS_CFG(F)                                                                      \
     ESP_TLS_ABI_FIELDS_SERVER(F)                                                                   \
-    ESP_TLS_ABI_FIELDS_EXT(F)
+    ESP_TLS_ABI_FIELDS_EXT(F)                                                                      \
+    ESP_TLS_ABI_FIELDS_HTTP(F)
 
 /* The initialiser of an esp_tls_abi_entry_t table, as seen by the file that expands it. */
 #define ESP_TLS_ABI_SIZE(type) {#type, sizeof(type)},

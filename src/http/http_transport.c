@@ -16,6 +16,7 @@
 
 static const char *TAG = "HTTP_CLIENT";
 
+#if CONFIG_ESP_HTTP_CLIENT_ENABLE_HTTPS
 typedef void (*set_data_fn)(esp_transport_handle_t t, const char *data, int len);
 
 /* len 0: NUL-terminated PEM; else the exact length (PEM with its NUL, or DER) */
@@ -90,6 +91,8 @@ static void ssl_options(esp_http_client_handle_t h, esp_transport_handle_t ssl)
             ssl, (esp_tls_dyn_buf_strategy_t)c->tls_dyn_buf_strategy);
     }
 }
+
+#endif /* CONFIG_ESP_HTTP_CLIENT_ENABLE_HTTPS */
 
 static esp_err_t add(esp_transport_list_handle_t list, esp_transport_handle_t t, const char *scheme,
                      int port)

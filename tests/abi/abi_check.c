@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/abi_layout.h"
+#include "esp_http_client.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"

@@ -2,12 +2,13 @@
 /*
  * C++20 designated initialisers name members in declaration order, or the program does not
  * compile. Each public structure is initialised here with every member, in ESP-IDF v5.5.5's
- * order for ESP-IDF's structures (esp_tls.h, esp_transport.h) and in header order for the
+ * order for ESP-IDF's structures (esp_tls.h, esp_transport.h, esp_http_client.h) and in header order for the
  * extensions (esp_tls_ext.h): code written for ESP-IDF in that style compiles here.
  */
 #include <cstdio>
 
 #include "esp_crt_bundle.h"
+#include "esp_http_client.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"
@@ -105,9 +106,30 @@ int main()
     esp_tls_conn_info_t ci = {.version = "", .ciphersuite = "", .alpn = "", .group = "",
                               .resumed = false, .peer_record_limit = 0};
     esp_tls_abi_entry_t abi = {.name = "x", .value = 0};
+    esp_http_client_config_t http = {
+        .url = "https://localhost/", .host = nullptr, .port = 0, .username = nullptr,
+        .password = nullptr, .auth_type = HTTP_AUTH_TYPE_NONE, .path = nullptr, .query = nullptr,
+        .cert_pem = nullptr, .cert_len = 0, .client_cert_pem = nullptr, .client_cert_len = 0,
+        .client_key_pem = nullptr, .client_key_len = 0, .client_key_password = nullptr,
+        .client_key_password_len = 0, .tls_version = ESP_HTTP_CLIENT_TLS_VER_ANY,
+        .use_ecdsa_peripheral = false, .ecdsa_key_efuse_blk = 0, .ecdsa_key_efuse_blk_high = 0,
+        .ecdsa_curve = ESP_HTTP_CLIENT_ECDSA_CURVE_SECP256R1, .user_agent = nullptr,
+        .method = HTTP_METHOD_GET, .timeout_ms = 0, .disable_auto_redirect = false,
+        .max_redirection_count = 0, .max_authorization_retries = 0, .event_handler = nullptr,
+        .transport_type = HTTP_TRANSPORT_UNKNOWN, .buffer_size = 0, .buffer_size_tx = 0,
+        .user_data = nullptr, .is_async = false, .use_global_ca_store = false,
+        .skip_cert_common_name_check = false, .common_name = nullptr,
+        .crt_bundle_attach = esp_crt_bundle_attach, .keep_alive_enable = false,
+        .keep_alive_idle = 0, .keep_alive_interval = 0, .keep_alive_count = 0, .if_name = nullptr,
+        .alpn_protos = s_alpn, .use_secure_element = false, .ds_data = nullptr,
+        .save_client_session = false, .transport = nullptr, .addr_type = HTTP_ADDR_TYPE_UNSPEC,
+        .tls_dyn_buf_strategy = HTTP_TLS_DYN_BUF_RX_STATIC};
+    esp_http_client_event_t hev = {.event_id = HTTP_EVENT_ON_DATA, .client = nullptr,
+                                   .data = nullptr, .data_len = 0, .user_data = nullptr,
+                                   .header_key = nullptr, .header_value = nullptr};
     std::printf("PASS: every public structure initialised in declaration order (%zu bytes of "
                 "esp_tls_cfg_t, %zu of esp_tls_cfg_server_t)\n",
                 sizeof(cfg), sizeof(server));
-    (void)tka, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi;
+    (void)tka, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi, (void)http, (void)hev;
     return 0;
 }

@@ -37,7 +37,7 @@ fuzz_lib() {
     cmake --build "$lib" -j"${FUZZ_BUILD_JOBS:-2}" --target esp_tls >/dev/null
     cares=$(pkg-config --libs libcares)
     srcs="-I $lib/config -I $top/build/deps/mbedtls-src/include $lib/libesp_tls.a \
-$lib/libmbedtls.a $lib/libmbedx509.a $lib/libmbedcrypto.a $cares -lpthread"
+$lib/libmbedtls.a $lib/libmbedx509.a $lib/libmbedcrypto.a $cares -lhttp_parser -lpthread"
 }
 
 case $target in
@@ -48,7 +48,7 @@ fuzz_url)
     [ -n "$cfg" ] || { echo "run.sh: build the project first (make)" >&2; exit 2; }
     srcs="$top/src/core/url.c $top/src/port/log.c -I $cfg"
     ;;
-fuzz_credentials) fuzz_lib ;;
+fuzz_credentials | fuzz_http_response) fuzz_lib ;;
 fuzz_client_record | fuzz_server_record) fuzz_lib && maxlen=16384 ;;
 *) echo "run.sh: unknown target $target" >&2; exit 2 ;;
 esac

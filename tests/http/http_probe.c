@@ -10,9 +10,9 @@
  *   result=0x.. (ESP_OK or ESP_ERR_HTTP_*), status=, content_length=, chunked=, complete=,
  *   persistent=, body_len=, body= (first 48 bytes), events= (the event sequence, repeats
  *   collapsed), url= (esp_http_client_get_url after the request), eagain= (is_async calls
- *   that returned ESP_ERR_HTTP_EAGAIN), tls_error=, tls_code=, tls_flags= (from
- *   esp_http_client_get_and_clear_last_tls_error).
- * Exit status: 0 if every request returned ESP_OK, 1 otherwise, 2 for bad usage.
+ *   that returned ESP_ERR_HTTP_EAGAIN), errno= (esp_http_client_get_errno), tls_error=, tls_code=,
+ * tls_flags= (from esp_http_client_get_and_clear_last_tls_error). Exit status: 0 if every request
+ * returned ESP_OK, 1 otherwise, 2 for bad usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +86,7 @@ typedef struct {
     const char *post;
     const char *method;
     bool stream;
+    bool chunked;
     char *ca;
     char *global_ca;
 } probe_args_t;
@@ -144,6 +145,8 @@ static void parse_args(int argc, char **argv, probe_args_t *a)
                 a->cfg.is_async = true;
             } else if (!strcmp(o, "--stream")) {
                 a->stream = true;
+            } else if (!strcmp(o, "--chunked")) {
+                a->stream = a->chunked = true;
             } else if (!strcmp(o, "--bundle")) {
                 a->cfg.crt_bundle_attach = esp_crt_bundle_attach;
             } else {
@@ -159,15 +162,33 @@ static void parse_args(int argc, char **argv, probe_args_t *a)
     }
 }
 
+/* The body in chunks of 3 bytes, framed by the application (open with write_len -1). */
+static bool write_chunked(esp_http_client_handle_t c, const char *post)
+{
+    for (int off = 0, len = (int)strlen(post); off < len; off += 3) {
+        int n = len - off < 3 ? len - off : 3;
+        char head[16];
+        int h = snprintf(head, sizeof(head), "%x\r\n", n);
+        if (esp_http_client_write(c, head, h) != h ||
+            esp_http_client_write(c, post + off, n) != n ||
+            esp_http_client_write(c, "\r\n", 2) != 2) {
+            return false;
+        }
+    }
+    return esp_http_client_write(c, "0\r\n\r\n", 5) == 5;
+}
+
 /* open / write / fetch_headers / read_response / close, as an application streams */
-static esp_err_t stream(esp_http_client_handle_t c, const char *post, probe_state_t *st)
+static esp_err_t stream(esp_http_client_handle_t c, const char *post, bool chunked,
+                        probe_state_t *st)
 {
     int len = post ? (int)strlen(post) : 0;
-    esp_err_t err = esp_http_client_open(c, len);
+    esp_err_t err = esp_http_client_open(c, chunked ? -1 : len);
     if (err != ESP_OK) {
         return err;
     }
-    if (len && esp_http_client_write(c, post, len) != len) {
+    if (chunked ? !write_chunked(c, post ? post : "")
+                : (len && esp_http_client_write(c, post, len) != len)) {
         return ESP_ERR_HTTP_WRITE_DATA;
     }
     if (esp_http_client_fetch_headers(c) < 0) {
@@ -186,7 +207,7 @@ static esp_err_t run_one(esp_http_client_handle_t c, const probe_args_t *a, int 
     probe_state_t *st;
     esp_http_client_get_user_data(c, (void **)&st);
     if (a->stream) {
-        return stream(c, a->post, st);
+        return stream(c, a->post, a->chunked, st);
     }
     esp_err_t err;
     while ((err = esp_http_client_perform(c)) == ESP_ERR_HTTP_EAGAIN) {
@@ -212,6 +233,7 @@ static void report(esp_http_client_handle_t c, int idx, esp_err_t err, int eagai
     printf("body%s=%s\n", sfx, st->body);
     printf("events%s=%s\n", sfx, st->events);
     printf("eagain%s=%d\n", sfx, eagain);
+    printf("errno%s=%d\n", sfx, esp_http_client_get_errno(c));
     if (st->header_seen[0]) {
         printf("x_probe_len%s=%s\n", sfx, st->header_seen);
     }

@@ -75,11 +75,31 @@ class Handler(socketserver.BaseRequestHandler):
         for line in lines[1:]:
             k, _, v = line.partition(":")
             headers[k.strip().lower()] = v.strip()
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            return method, path, headers, self.read_chunked()
         n = int(headers.get("content-length", "0"))
         while len(self.buf) < n:
             self.buf += self.request.recv(65536)
         body, self.buf = self.buf[:n], self.buf[n:]
         return method, path, headers, body
+
+    def read_line(self):
+        while b"\r\n" not in self.buf:
+            self.buf += self.request.recv(65536)
+        line, _, self.buf = self.buf.partition(b"\r\n")
+        return line
+
+    def read_chunked(self):
+        body = b""
+        while True:
+            size = int(self.read_line().split(b";")[0], 16)
+            if size == 0:
+                while self.read_line():  # trailers up to the empty line
+                    pass
+                return body
+            while len(self.buf) < size + 2:
+                self.buf += self.request.recv(65536)
+            body, self.buf = body + self.buf[:size], self.buf[size + 2:]
 
     def handle(self):
         while True:

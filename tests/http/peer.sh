@@ -30,6 +30,7 @@ informational      | hpeer | --url $U/continue | result=0x0 status=200 body=afte
 no_content_204     | hpeer | --url $U/204 | result=0x0 status=204 body_len=0 complete=1 exit=0
 not_modified_304   | hpeer | --url $U/304 --timeout 2000 | result=0x0 status=304 body_len=0 complete=1 exit=0 maxms=1500
 head_no_body       | hpeer | --method HEAD --url $U/hello | result=0x0 status=200 body_len=0 complete=1 exit=0
+chunked_request    | hpeer | --method POST --chunked --post abcdefgh --url $U/echo | result=0x0 body=POST%20abcdefgh exit=0
 post_body          | hpeer | --method POST --post a=1 --url $U/echo | result=0x0 body=POST%20a=1 exit=0 server~POST%20/echo
 long_header_small_buffer | hpeer | --buffer 256 --url $U/long-header | result=0x0 x_probe_len=3000 body=long exit=0
 ipv6               | hpeer6 | --url http://[::1]:\$PORT/hello | result=0x0 body=hello url~http://[::1]: exit=0
@@ -61,6 +62,6 @@ long_content_length | hpeer | --url $U/long-cl --url $U/hello | result=0x0 body=
 stop_mid_body      | hpeer | --url $U/stop-mid | result=0x700c complete=0 exit=1 stderr~Connection%20closed%20after
 slow_head          | hpeer | --timeout 1000 --url $U/slow-head | result=0x7004 exit=1 stderr~No%20response%20headers%20within%201000%20ms maxms=2900
 slow_body          | hpeer | --timeout 1000 --url $U/slow-body | result=0x700b exit=1 stderr~No%20body%20data%20within%201000%20ms maxms=2900
-refused            | none  | --url $U/hello | result=0x7002 exit=1 stderr~Connection%20failed
+refused            | none  | --url $U/hello | result=0x7002 errno=111 tls_error=0x8004 exit=1 stderr~Connection%20failed
 EOF
 it_finish
