@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# esp_https_ota (through `esp-tls ota`) against nginx over HTTPS, serving images written by
-# tools/ota/mkimage.py: a full OTA, an OTA after a "restart" (the next partition), a partial
-# download in Range requests (checked in nginx's access log), a truncated image, a server
-# dying mid-image, a corrupt image (boot partition unchanged in all three), and the server
+# esp_https_ota (through `esp-tls ota`) against nginx over HTTPS (127.0.0.1 and ::1), serving
+# images written by tools/ota/mkimage.py: a full OTA, an OTA after a "restart" (the next
+# partition), one over IPv6, a partial download in Range requests (checked in nginx's access
+# log), a truncated image, a server dying mid-image, a corrupt image (boot partition unchanged
+# in all three), examples/https_ota (an update, then its same-version check), and the server
 # verification rule: without --ca the default build refuses before connecting; a build with
 # CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP (mode "insecure") downloads over plain http://.
 #   https_ota.sh ESP_TLS_CLI CERTDIR strict|insecure [EXAMPLE_BINARY]
@@ -49,6 +50,7 @@ http {
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$PORT ssl;
+        listen [::1]:$PORT ssl;
         ssl_certificate $D/server-rsa.crt;
         ssl_certificate_key $D/server-rsa.key;
         root $W;
@@ -106,6 +108,14 @@ if [ "$MODE" = strict ]; then
     expect running ota_0
     expect partition ota_1
     expect boot ota_1
+    expect version 2.0.0
+
+    # over IPv6 into a fresh flash
+    # shellcheck disable=SC2086
+    ota ipv6 "$IT_TMP/flash-v6.bin" "https://[::1]:$HTTPS_PORT/v2.bin" $CA
+    [ $RC -eq 0 ] || fail "exit $RC"
+    expect result ESP_OK
+    expect boot ota_0
     expect version 2.0.0
 
     # partial download: Range requests of 16000 bytes, as many as the image needs
