@@ -175,7 +175,7 @@ if [ "$MODE" = strict ]; then
         done
     fi
     server_stop
-    server_start "$IT_TMP/cut.out" exec python3 "$SRC/tests/interop/ota_cut_server.py" '$PORT' \
+    server_start "$IT_TMP/cut.out" exec python3 "$SRC/tests/interop/ota_server.py" cut '$PORT' \
         "$D/server-rsa.crt" "$D/server-rsa.key" "$W/v1.bin" 30000 || exit 1
     # shellcheck disable=SC2086
     ota cut "$F" "https://localhost:$PORT/v1.bin" $CA
@@ -184,6 +184,22 @@ if [ "$MODE" = strict ]; then
     expect complete 0
     expect boot "$(sed -n 's/^boot_before=//p' "$OUT")" # unchanged
     grep -q "Connection closed" "$OUT" || fail "no cause logged"
+    server_stop
+
+    # partial download from a server without HEAD: the length from a GET's headers, then Range
+    RLOG=$IT_TMP/nohead.log
+    server_start "$IT_TMP/nohead.out" exec python3 "$SRC/tests/interop/ota_server.py" nohead \
+        '$PORT' "$D/server-rsa.crt" "$D/server-rsa.key" "$W/v1.bin" "$RLOG" || exit 1
+    # shellcheck disable=SC2086
+    ota nohead "$IT_TMP/flash-nohead.bin" "https://localhost:$PORT/v1.bin" $CA --partial 30000
+    [ $RC -eq 0 ] || fail "exit $RC"
+    expect result ESP_OK
+    expect boot ota_0
+    size=$(wc -c <"$W/v1.bin")
+    grep -q "^HEAD /v1.bin HTTP/1.1 range=-" "$RLOG" || fail "no HEAD tried"
+    grep -q "^GET /v1.bin HTTP/1.1 range=Range: bytes=0-29999" "$RLOG" || fail "no first range"
+    grep -q "^GET /v1.bin HTTP/1.1 range=Range: bytes=60000-$((size - 1))" "$RLOG" ||
+        fail "no last range"
     server_stop
 else
     # CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP: plain http:// proceeds, with the warning
