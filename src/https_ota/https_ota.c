@@ -106,26 +106,20 @@ esp_err_t esp_https_ota_begin(const esp_https_ota_config_t *ota_config,
     return ESP_OK;
 }
 
-/* Read once from the response; in a partial download, move to the next range when one ends.
- * @return bytes read (> 0), 0 at the end of the image, or an error < 0 */
-static int read_some(https_ota_t *h, char *dst, int room, esp_err_t *err)
+/* Read once from the response into @p dst; in a partial download, move to the next range when
+ * one ends. *got is 0 at the end of the image. */
+static esp_err_t read_some(https_ota_t *h, char *dst, int room, int *got)
 {
     for (;;) {
         int n = esp_http_client_read(h->client, dst, room);
-        if (n != 0) {
-            *err = n < 0 ? ESP_FAIL : ESP_OK;
-            return n;
+        ESP_ENSURE_LOG(n >= 0, ESP_FAIL, "data read error after %d bytes", h->received);
+        *got = n;
+        if (n > 0 || !h->partial || h->received + h->buffered >= h->image_length) {
+            return ESP_OK;
         }
-        if (!h->partial || h->received + (int)h->buffered >= h->image_length) {
-            *err = ESP_OK;
-            return 0;
-        }
-        ESP_ENSURE_LOG(esp_http_client_is_complete_data_received(h->client), -1,
+        ESP_ENSURE_LOG(esp_http_client_is_complete_data_received(h->client), ESP_FAIL,
                        "Connection closed in the middle of a range, errno = %d", errno);
-        *err = https_ota_next_range(h);
-        if (*err != ESP_OK) {
-            return -1;
-        }
+        ESP_GUARD(https_ota_next_range(h));
     }
 }
 
@@ -134,10 +128,10 @@ static int read_some(https_ota_t *h, char *dst, int room, esp_err_t *err)
 static esp_err_t read_description(https_ota_t *h)
 {
     while (h->buffered < HTTPS_OTA_DESC_END) {
-        esp_err_t err = ESP_OK;
-        int n = read_some(h, h->buf + h->buffered, HTTPS_OTA_DESC_END - h->buffered, &err);
-        ESP_ENSURE_LOG(n > 0, err != ESP_OK ? err : ESP_FAIL,
-                       "download ended after %d bytes, before the app description", h->buffered);
+        int n = 0;
+        ESP_GUARD(read_some(h, h->buf + h->buffered, HTTPS_OTA_DESC_END - h->buffered, &n));
+        ESP_ENSURE_LOG(n > 0, ESP_FAIL, "download ended after %d bytes, before the app description",
+                       h->buffered);
         h->buffered += n;
     }
     return ESP_OK;
@@ -206,9 +200,8 @@ esp_err_t esp_https_ota_perform(esp_https_ota_handle_t https_ota_handle)
     if (h->state == HTTPS_OTA_SUCCESS) {
         return ESP_OK;
     }
-    esp_err_t err = ESP_OK;
-    int n = read_some(h, h->buf, sizeof(h->buf), &err);
-    ESP_ENSURE_LOG(n >= 0, err, "data read error (%s)", esp_err_to_name(err));
+    int n = 0;
+    ESP_GUARD(read_some(h, h->buf, sizeof(h->buf), &n));
     return n > 0 ? write_flash(h, h->buf, n) : end_of_data(h);
 }
 
