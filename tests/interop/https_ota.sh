@@ -201,6 +201,17 @@ if [ "$MODE" = strict ]; then
     grep -q "^GET /v1.bin HTTP/1.1 range=Range: bytes=60000-$((size - 1))" "$RLOG" ||
         fail "no last range"
     server_stop
+
+    # the same server dying in the middle of the second range: boot partition unchanged
+    server_start "$IT_TMP/cutrange.out" exec python3 "$SRC/tests/interop/ota_server.py" \
+        cutrange '$PORT' "$D/server-rsa.crt" "$D/server-rsa.key" "$W/v2.bin" "$RLOG" || exit 1
+    # shellcheck disable=SC2086
+    ota cutrange "$IT_TMP/flash-nohead.bin" "https://localhost:$PORT/v2.bin" $CA --partial 30000
+    [ $RC -eq 1 ] || fail "exit $RC (expected 1)"
+    expect result ESP_FAIL
+    expect complete 0
+    expect boot ota_0
+    server_stop
 else
     # CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP: plain http:// proceeds, with the warning
     ota plain_http "$F" "http://127.0.0.1:$HTTP_PORT/v1.bin"

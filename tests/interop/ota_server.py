@@ -8,6 +8,9 @@
   ota_server.py nohead PORT CERT KEY IMAGE LOG
       answers HEAD with 405, GET with Range with 206 and that range, GET without Range with
       200; appends each request line and Range header to LOG.
+  ota_server.py cutrange PORT CERT KEY IMAGE LOG
+      as nohead, but every range after the first is cut in half (Content-Length announces it
+      whole): a server dying in the middle of a partial download.
 """
 import re
 import socket
@@ -35,7 +38,7 @@ def answer_cut(request, data, cut):
     return response("200 OK", [("Content-Length", len(data))], data[:cut])
 
 
-def answer_nohead(request, data, log):
+def answer_nohead(request, data, log, cut_later=False):
     line = request.split("\r\n", 1)[0]
     m = re.search(r"^Range: bytes=(\d+)-(\d+)\r$", request, re.M | re.I)
     with open(log, "a") as f:
@@ -46,8 +49,9 @@ def answer_nohead(request, data, log):
         return response("200 OK", [("Content-Length", len(data))], data)
     first, last = int(m.group(1)), min(int(m.group(2)), len(data) - 1)
     part = data[first:last + 1]
+    sent = part[:len(part) // 2] if cut_later and first > 0 else part
     return response("206 Partial Content", [("Content-Length", len(part)),
-                    ("Content-Range", f"bytes {first}-{last}/{len(data)}")], part)
+                    ("Content-Range", f"bytes {first}-{last}/{len(data)}")], sent)
 
 
 def main():
@@ -68,7 +72,7 @@ def main():
             if mode == "cut":
                 conn.sendall(answer_cut(request, data, int(arg)))
             else:
-                conn.sendall(answer_nohead(request, data, arg))
+                conn.sendall(answer_nohead(request, data, arg, mode == "cutrange"))
             conn.close()
         except (OSError, ssl.SSLError):
             raw.close()
