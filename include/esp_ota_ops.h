@@ -30,8 +30,8 @@ extern "C" {
 #define ESP_ERR_OTA_VALIDATE_FAILED (ESP_ERR_OTA_BASE + 0x03)     /**< image check failed */
 #define ESP_ERR_OTA_SMALL_SEC_VER (ESP_ERR_OTA_BASE + 0x04)       /**< secure version too low */
 #define ESP_ERR_OTA_ROLLBACK_FAILED (ESP_ERR_OTA_BASE + 0x05)     /**< no app to roll back to */
-#define ESP_ERR_OTA_ROLLBACK_INVALID_STATE (ESP_ERR_OTA_BASE + 0x06) /**< rollback state invalid   \
-                                                                      */
+/** The rollback state is invalid. */
+#define ESP_ERR_OTA_ROLLBACK_INVALID_STATE (ESP_ERR_OTA_BASE + 0x06)
 
 /** Handle of an update in progress (never 0). */
 typedef uint32_t esp_ota_handle_t;
