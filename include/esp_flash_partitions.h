@@ -24,14 +24,20 @@
 extern "C" {
 #endif
 
-#define ESP_PARTITION_MAGIC 0x50AA        /**< magic of a partition table entry */
-#define ESP_PARTITION_MAGIC_MD5 0xEBEB    /**< magic of the MD5 entry */
-#define ESP_PARTITION_TABLE_OFFSET 0x8000 /**< where the table is (CONFIG_PARTITION_TABLE_OFFSET)  \
-                                           */
-#define ESP_PARTITION_TABLE_MAX_LEN 0xC00 /**< the table's maximum length */
+/** Magic of a partition table entry. */
+#define ESP_PARTITION_MAGIC 0x50AA
+/** Magic of the MD5 entry. */
+#define ESP_PARTITION_MAGIC_MD5 0xEBEB
+/** Where the table is (CONFIG_PARTITION_TABLE_OFFSET). */
+#define ESP_PARTITION_TABLE_OFFSET 0x8000
+/** The table's maximum length. */
+#define ESP_PARTITION_TABLE_MAX_LEN 0xC00
+/** The most entries a table holds. */
 #define ESP_PARTITION_TABLE_MAX_ENTRIES (ESP_PARTITION_TABLE_MAX_LEN / 32)
-#define PART_FLAG_ENCRYPTED (1 << 0) /**< flags: encrypted */
-#define PART_FLAG_READONLY (1 << 1)  /**< flags: read-only */
+/** Entry flag: encrypted. */
+#define PART_FLAG_ENCRYPTED (1 << 0)
+/** Entry flag: read-only. */
+#define PART_FLAG_READONLY (1 << 1)
 
 /** OTA image states (ota_state of esp_ota_select_entry_t). */
 typedef enum {
