@@ -113,6 +113,21 @@ uint8_t esp_ota_get_app_partition_count(void);
 esp_err_t esp_ota_get_state_partition(const esp_partition_t *partition,
                                       esp_ota_img_states_t *ota_state);
 
+/**
+ * Confirm the running app. Without app rollback (as here: entries are written with
+ * ESP_OTA_IMG_UNDEFINED) there is nothing to confirm, as in ESP-IDF without
+ * CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE; an entry of the running slot found in
+ * ESP_OTA_IMG_PENDING_VERIFY or ESP_OTA_IMG_NEW is rewritten as ESP_OTA_IMG_VALID.
+ * @return ESP_OK, or the error of the otadata write
+ */
+esp_err_t esp_ota_mark_app_valid_cancel_rollback(void);
+
+/** The OTA app partition that otadata marks ESP_OTA_IMG_INVALID or ABORTED, or NULL. */
+const esp_partition_t *esp_ota_get_last_invalid_partition(void);
+
+/** true if an app partition other than the running one holds a valid image. */
+bool esp_ota_check_rollback_is_possible(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -259,13 +259,58 @@ esp_err_t esp_ota_get_state_partition(const esp_partition_t *partition,
     ESP_ENSURE(otadata != NULL, ESP_ERR_NOT_FOUND);
     esp_ota_select_entry_t two[2];
     ESP_GUARD(otadata_read(otadata, two));
+    int i = otadata_entry_of_slot(two, partition->subtype - ESP_PARTITION_SUBTYPE_APP_OTA_MIN);
+    ESP_ENSURE(i >= 0, ESP_ERR_NOT_FOUND);
+    *ota_state = (esp_ota_img_states_t)two[i].ota_state;
+    return ESP_OK;
+}
+
+esp_err_t esp_ota_mark_app_valid_cancel_rollback(void)
+{
+    const esp_partition_t *running = esp_ota_get_running_partition();
+    const esp_partition_t *otadata = otadata_partition();
+    if (running == NULL || !is_ota_app(running) || otadata == NULL) {
+        return ESP_OK; /* the factory app: nothing to confirm */
+    }
+    esp_ota_select_entry_t two[2];
+    ESP_GUARD(otadata_read(otadata, two));
+    int i = otadata_entry_of_slot(two, running->subtype - ESP_PARTITION_SUBTYPE_APP_OTA_MIN);
+    bool pending = i >= 0 && (two[i].ota_state == ESP_OTA_IMG_PENDING_VERIFY ||
+                              two[i].ota_state == ESP_OTA_IMG_NEW);
+    return pending ? otadata_set_state(otadata, two, i, ESP_OTA_IMG_VALID) : ESP_OK;
+}
+
+const esp_partition_t *esp_ota_get_last_invalid_partition(void)
+{
+    const esp_partition_t *otadata = otadata_partition();
+    esp_ota_select_entry_t two[2];
+    if (otadata == NULL || otadata_read(otadata, two) != ESP_OK) {
+        return NULL;
+    }
     uint8_t count = otadata_app_count();
-    uint32_t slot = partition->subtype - ESP_PARTITION_SUBTYPE_APP_OTA_MIN;
-    for (int i = 0; i < 2; i++) {
-        if (otadata_entry_valid(&two[i]) && (two[i].ota_seq - 1) % count == slot) {
-            *ota_state = (esp_ota_img_states_t)two[i].ota_state;
-            return ESP_OK;
+    for (int i = 0; i < 2 && count > 0; i++) {
+        bool bad =
+            two[i].ota_state == ESP_OTA_IMG_INVALID || two[i].ota_state == ESP_OTA_IMG_ABORTED;
+        if (otadata_entry_valid(&two[i]) && bad) {
+            return esp_partition_find_first(ESP_PARTITION_TYPE_APP,
+                                            PART_SUBTYPE_OTA((two[i].ota_seq - 1) % count), NULL);
         }
     }
-    return ESP_ERR_NOT_FOUND;
+    return NULL;
+}
+
+bool esp_ota_check_rollback_is_possible(void)
+{
+    const esp_partition_t *running = esp_ota_get_running_partition();
+    bool possible = false;
+    esp_partition_iterator_t it =
+        esp_partition_find(ESP_PARTITION_TYPE_APP, ESP_PARTITION_SUBTYPE_ANY, NULL);
+    for (; it != NULL && !possible; it = esp_partition_next(it)) {
+        const esp_partition_t *p = esp_partition_get(it);
+        uint8_t magic = 0;
+        possible = p != running && esp_partition_read(p, 0, &magic, 1) == ESP_OK &&
+                   magic == ESP_IMAGE_HEADER_MAGIC && ota_image_check(p, NULL) == ESP_OK;
+    }
+    esp_partition_iterator_release(it);
+    return possible;
 }

@@ -87,6 +87,25 @@ esp_err_t otadata_read(const esp_partition_t *otadata, esp_ota_select_entry_t tw
     return esp_partition_read(otadata, SECTOR, &two[1], sizeof(two[1]));
 }
 
+int otadata_entry_of_slot(const esp_ota_select_entry_t two[2], uint32_t slot)
+{
+    uint8_t count = otadata_app_count();
+    for (int i = 0; i < 2 && count > 0; i++) {
+        if (otadata_entry_valid(&two[i]) && (two[i].ota_seq - 1) % count == slot) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+esp_err_t otadata_set_state(const esp_partition_t *otadata, esp_ota_select_entry_t two[2],
+                            int index, uint32_t state)
+{
+    two[index].ota_state = state;
+    ESP_GUARD(esp_partition_erase_range(otadata, (uint32_t)index * SECTOR, SECTOR));
+    return esp_partition_write(otadata, (uint32_t)index * SECTOR, &two[index], sizeof(two[index]));
+}
+
 /* The smallest sequence number >= @p current that selects @p slot. */
 static uint32_t next_seq(uint32_t current, uint32_t slot, uint32_t count)
 {

@@ -31,5 +31,12 @@ const esp_partition_t *otadata_selected(const esp_ota_select_entry_t two[2]);
 /** Read both entries from the otadata partition. */
 esp_err_t otadata_read(const esp_partition_t *otadata, esp_ota_select_entry_t two[2]);
 
+/** Index (0 or 1) of the valid entry that selects OTA slot @p slot, or -1. */
+int otadata_entry_of_slot(const esp_ota_select_entry_t two[2], uint32_t slot);
+
+/** Rewrite entry @p index (sector erased, entry written) with state @p state. */
+esp_err_t otadata_set_state(const esp_partition_t *otadata, esp_ota_select_entry_t two[2],
+                            int index, uint32_t state);
+
 /** Select OTA app slot @p slot (0-based) by writing the next sequence number. */
 esp_err_t otadata_select_slot(const esp_partition_t *otadata, uint32_t slot);

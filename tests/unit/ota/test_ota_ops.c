@@ -50,6 +50,31 @@ static void read_otadata(esp_ota_select_entry_t two[2])
     assert_int_equal(esp_partition_read(od, 0x1000, &two[1], 32), ESP_OK);
 }
 
+/* Write an otadata entry (sequence @p seq, @p state, @p crc) into sector @p sector. */
+static void put_entry(int sector, uint32_t seq, uint32_t state, uint32_t crc)
+{
+    const esp_partition_t *od =
+        esp_partition_find_first(ESP_PARTITION_TYPE_DATA, ESP_PARTITION_SUBTYPE_DATA_OTA, NULL);
+    esp_ota_select_entry_t e;
+    memset(&e, 0xFF, sizeof(e));
+    e.ota_seq = seq;
+    e.ota_state = state;
+    e.crc = crc;
+    assert_int_equal(esp_partition_erase_range(od, (size_t)sector * 0x1000, 0x1000), ESP_OK);
+    assert_int_equal(esp_partition_write(od, (size_t)sector * 0x1000, &e, sizeof(e)), ESP_OK);
+}
+
+static void restart(void)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s", esp_partition_get_file_mmap_ctrl_act()->flash_file_name);
+    esp_partition_get_file_mmap_ctrl_input()->remove_dump = false;
+    assert_int_equal(esp_partition_file_munmap(), ESP_OK);
+    esp_partition_file_mmap_ctrl_t *in = esp_partition_get_file_mmap_ctrl_input();
+    snprintf(in->flash_file_name, sizeof(in->flash_file_name), "%s", path);
+    in->remove_dump = true;
+}
+
 static void test_fresh_flash(void **state)
 {
     (void)state;
@@ -140,13 +165,7 @@ static void test_running_after_restart(void **state)
     const esp_partition_t *ota0 = app(ESP_PARTITION_SUBTYPE_APP_OTA_0);
     assert_int_equal(ota_image(ota0, g_img, g_img_len, OTA_SIZE_UNKNOWN), ESP_OK);
     assert_int_equal(esp_ota_set_boot_partition(ota0), ESP_OK);
-    char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s", esp_partition_get_file_mmap_ctrl_act()->flash_file_name);
-    esp_partition_get_file_mmap_ctrl_input()->remove_dump = false;
-    assert_int_equal(esp_partition_file_munmap(), ESP_OK);
-    esp_partition_file_mmap_ctrl_t *in = esp_partition_get_file_mmap_ctrl_input();
-    snprintf(in->flash_file_name, sizeof(in->flash_file_name), "%s", path);
-    in->remove_dump = true;
+    restart();
     ota0 = app(ESP_PARTITION_SUBTYPE_APP_OTA_0);
     assert_ptr_equal(esp_ota_get_running_partition(), ota0);
     assert_ptr_equal(esp_ota_get_next_update_partition(NULL), app(ESP_PARTITION_SUBTYPE_APP_OTA_1));
@@ -206,6 +225,33 @@ static void test_sequential_and_offsets(void **state)
     assert_int_equal(esp_ota_end(h), ESP_OK);
     assert_int_equal(esp_ota_set_boot_partition(ota1), ESP_OK);
     assert_ptr_equal(esp_ota_get_boot_partition(), ota1);
+}
+
+/* Rollback helpers: an entry in PENDING_VERIFY is confirmed as VALID by the running app, an
+ * INVALID one is reported, and a rollback needs another valid image. */
+static void test_rollback_states(void **state)
+{
+    (void)state;
+    load_reference();
+    assert_false(esp_ota_check_rollback_is_possible()); /* factory runs, nothing else */
+    assert_int_equal(esp_ota_mark_app_valid_cancel_rollback(), ESP_OK); /* factory: no-op */
+    const esp_partition_t *ota0 = app(ESP_PARTITION_SUBTYPE_APP_OTA_0);
+    assert_int_equal(ota_image(ota0, g_img, g_img_len, OTA_SIZE_UNKNOWN), ESP_OK);
+    assert_true(esp_ota_check_rollback_is_possible());
+    put_entry(0, 1, ESP_OTA_IMG_PENDING_VERIFY, 0x4743989a); /* ota_0, as after a first boot */
+    restart();
+    ota0 = app(ESP_PARTITION_SUBTYPE_APP_OTA_0);
+    assert_ptr_equal(esp_ota_get_running_partition(), ota0);
+    esp_ota_img_states_t st;
+    assert_int_equal(esp_ota_get_state_partition(ota0, &st), ESP_OK);
+    assert_int_equal(st, ESP_OTA_IMG_PENDING_VERIFY);
+    assert_int_equal(esp_ota_mark_app_valid_cancel_rollback(), ESP_OK);
+    assert_int_equal(esp_ota_get_state_partition(ota0, &st), ESP_OK);
+    assert_int_equal(st, ESP_OTA_IMG_VALID);
+    assert_false(esp_ota_check_rollback_is_possible()); /* factory holds no image */
+    assert_null(esp_ota_get_last_invalid_partition());
+    put_entry(1, 2, ESP_OTA_IMG_INVALID, 0x55f63774); /* ota_1 rejected */
+    assert_ptr_equal(esp_ota_get_last_invalid_partition(), app(ESP_PARTITION_SUBTYPE_APP_OTA_1));
 }
 
 typedef struct {
@@ -278,6 +324,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_begin_args, fresh_flash, drop_flash),
         cmocka_unit_test_setup_teardown(test_sequential_and_offsets, fresh_flash, drop_flash),
         cmocka_unit_test_setup_teardown(test_bad_images, fresh_flash, drop_flash),
+        cmocka_unit_test_setup_teardown(test_rollback_states, fresh_flash, drop_flash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
