@@ -59,6 +59,8 @@ oversized_header   | hpeer | --url $U/big-header | result=0x7004 exit=1 stderr~H
 chunk_overflow     | hpeer | --url $U/chunk-overflow | result=0xffffffff exit=1 stderr~Malformed%20chunked%20body
 short_content_length | hpeer | --url $U/short-cl | result=0x700c complete=0 exit=1 stderr~Connection%20closed%20after%2010%20of%20100
 long_content_length | hpeer | --url $U/long-cl --url $U/hello | result=0x0 body=01234 result2=0x0 body2=hello persistent=0 stderr~5%20bytes%20after%20the%20end server~accept%20conn=2 exit=0
+tls_short_content_length | hpeertls server-rsa | --ca $D/ca-rsa.crt --url https://localhost:\$PORT/short-cl | result=0x700c complete=0 exit=1 stderr~Connection%20closed%20after%2010%20of%20100
+tls_eof_body       | hpeertls server-rsa | --ca $D/ca-rsa.crt --url https://localhost:\$PORT/eof-body | result=0x0 body=until%20the%20end complete=1 exit=0
 stop_mid_body      | hpeer | --url $U/stop-mid | result=0x700c complete=0 exit=1 stderr~Connection%20closed%20after
 slow_head          | hpeer | --timeout 1000 --url $U/slow-head | result=0x7004 exit=1 stderr~No%20response%20headers%20within%201000%20ms maxms=2900
 slow_body          | hpeer | --timeout 1000 --url $U/slow-body | result=0x700b exit=1 stderr~No%20body%20data%20within%201000%20ms maxms=2900

@@ -16,6 +16,9 @@ EXPECTED = [
     # nested under the dynamic buffer option, as the FAQ's path goes
     (["Component config", "mbedTLS", "Using dynamic TX/RX buffer",
       "Free private key and DHM data after its usage"], "MBEDTLS_DYNAMIC_FREE_CONFIG_DATA"),
+    # the FAQ's second answer: "to test HTTP OTA, enable ESP HTTPS OTA -> Allow HTTP for OTA"
+    (["Component config", "ESP HTTPS OTA", "Allow HTTP for OTA"], "ESP_HTTPS_OTA_ALLOW_HTTP"),
+    (["Component config", "ESP HTTP client", "Enable https"], "ESP_HTTP_CLIENT_ENABLE_HTTPS"),
 ]
 
 
