@@ -43,6 +43,14 @@ typedef enum {
     ESP_IMAGE_SPI_MODE_SLOW_READ
 } esp_image_spi_mode_t;
 
+/** SPI flash clock divider (spi_speed). */
+typedef enum {
+    ESP_IMAGE_SPI_SPEED_DIV_2 = 0x0, /**< flash clock = APB / 2 */
+    ESP_IMAGE_SPI_SPEED_DIV_3 = 0x1, /**< flash clock = APB / 3 */
+    ESP_IMAGE_SPI_SPEED_DIV_4 = 0x2, /**< flash clock = APB / 4 */
+    ESP_IMAGE_SPI_SPEED_DIV_1 = 0xF  /**< flash clock = APB */
+} esp_image_spi_freq_t;
+
 /** SPI flash size (spi_size). */
 typedef enum {
     ESP_IMAGE_FLASH_SIZE_1MB = 0,
