@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# What libesp_tls.so exports: exactly the functions that include/*.h declare (for this
-# sdkconfig.h), listed by name in a linker version script generated from the headers by
-# cmake/exports.py; every other symbol of ours is local, and the Mbed TLS archives linked in
+# What libesp_tls.so exports: exactly the functions that include/*.h and include/esp_private/*.h
+# declare (for this sdkconfig.h), listed by name in a linker version script generated from the
+# headers by cmake/exports.py; every other symbol of ours is local, and the Mbed TLS archives linked in
 # keep all their symbols local (--exclude-libs). The tests, examples and tools that call
 # internal helpers link esp_tls_objs or the static libesp_tls.a, which are unaffected.
 # tests/lint checks the built library against the headers (lint_exports).
@@ -11,10 +11,11 @@
 #   ESP_TLS_EXPORTS_MAP   the version script
 
 set(exports_dir "${CMAKE_BINARY_DIR}/exports")
-file(GLOB public_headers CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/include/*.h")
+file(GLOB public_headers CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/include/*.h"
+     "${CMAKE_SOURCE_DIR}/include/esp_private/*.h")
 set(api_c "")
 foreach(h ${public_headers})
-    get_filename_component(name "${h}" NAME)
+    file(RELATIVE_PATH name "${CMAKE_SOURCE_DIR}/include" "${h}")
     string(APPEND api_c "#include \"${name}\"\n")
 endforeach()
 file(WRITE "${exports_dir}/public_api.c.new" "${api_c}")

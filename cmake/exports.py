@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""The public API of libesp_tls.so: the functions and variables that include/*.h declare.
+"""The public API of libesp_tls.so: the functions and variables that include/*.h (and
+include/esp_private/*.h, ESP-IDF's Linux-target flash control) declare.
 
 The input is the preprocessor's output (with line markers) of a file that includes every
 public header, for the build's sdkconfig.h, so declarations behind CONFIG_ switches count only
@@ -34,7 +35,8 @@ def header_text(pre_path, include_dir):
         for line in f:
             m = LINE_MARKER.match(line)
             if m:
-                keep = os.path.dirname(os.path.realpath(m.group(2))) == include_dir
+                here = os.path.dirname(os.path.realpath(m.group(2)))
+                keep = here in (include_dir, os.path.join(include_dir, "esp_private"))
                 continue
             if keep and not line.startswith("#"):
                 out.append(line)

@@ -4,6 +4,8 @@
 
 file(GLOB ESP_TLS_PUBLIC_HEADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/include/*.h")
 install(FILES ${ESP_TLS_PUBLIC_HEADERS} "${ESP_TLS_CONFIG_DIR}/sdkconfig.h" DESTINATION include)
+# ESP-IDF's Linux-target flash control (esp_private/partition_linux.h), used by host tests
+install(DIRECTORY "${CMAKE_SOURCE_DIR}/include/esp_private" DESTINATION include)
 install(FILES "${ESP_TLS_CONFIG_DIR}/config-summary.txt" DESTINATION share/esp-tls)
 
 if(NOT ESP_TLS_MBEDTLS_PREFIX)

@@ -27,7 +27,17 @@
     S(esp_http_client_config_t)                                                                    \
     S(esp_http_client_event_t)                                                                     \
     S(esp_http_client_on_data_t)                                                                   \
-    S(esp_http_client_redirect_event_data_t)
+    S(esp_http_client_redirect_event_data_t)                                                       \
+    S(esp_partition_t)                                                                             \
+    S(esp_partition_file_mmap_ctrl_t)                                                              \
+    S(esp_partition_pos_t)                                                                         \
+    S(esp_partition_info_t)                                                                        \
+    S(esp_ota_select_entry_t)                                                                      \
+    S(esp_app_desc_t)                                                                              \
+    S(esp_image_header_t)                                                                          \
+    S(esp_image_segment_header_t)                                                                  \
+    S(decrypt_cb_arg_t)                                                                            \
+    S(esp_https_ota_config_t)
 
 #define ESP_TLS_ABI_FIELDS_SMALL(F)                                                                \
     F(psk_hint_key_t, key)                                                                         \
@@ -212,12 +222,67 @@
     F(esp_http_client_redirect_event_data_t, client)                                               \
     F(esp_http_client_redirect_event_data_t, status_code)
 
+#define ESP_TLS_ABI_FIELDS_OTA(F)                                                                  \
+    F(esp_partition_t, flash_chip)                                                                 \
+    F(esp_partition_t, type)                                                                       \
+    F(esp_partition_t, subtype)                                                                    \
+    F(esp_partition_t, address)                                                                    \
+    F(esp_partition_t, size)                                                                       \
+    F(esp_partition_t, erase_size)                                                                 \
+    F(esp_partition_t, label)                                                                      \
+    F(esp_partition_t, encrypted)                                                                  \
+    F(esp_partition_t, readonly)                                                                   \
+    F(esp_partition_file_mmap_ctrl_t, flash_file_name)                                             \
+    F(esp_partition_file_mmap_ctrl_t, flash_file_size)                                             \
+    F(esp_partition_file_mmap_ctrl_t, partition_file_name)                                         \
+    F(esp_partition_file_mmap_ctrl_t, remove_dump)                                                 \
+    F(esp_partition_info_t, magic)                                                                 \
+    F(esp_partition_info_t, type)                                                                  \
+    F(esp_partition_info_t, subtype)                                                               \
+    F(esp_partition_info_t, pos)                                                                   \
+    F(esp_partition_info_t, label)                                                                 \
+    F(esp_partition_info_t, flags)                                                                 \
+    F(esp_ota_select_entry_t, ota_seq)                                                             \
+    F(esp_ota_select_entry_t, seq_label)                                                           \
+    F(esp_ota_select_entry_t, ota_state)                                                           \
+    F(esp_ota_select_entry_t, crc)                                                                 \
+    F(esp_app_desc_t, magic_word)                                                                  \
+    F(esp_app_desc_t, secure_version)                                                              \
+    F(esp_app_desc_t, version)                                                                     \
+    F(esp_app_desc_t, project_name)                                                                \
+    F(esp_app_desc_t, time)                                                                        \
+    F(esp_app_desc_t, date)                                                                        \
+    F(esp_app_desc_t, idf_ver)                                                                     \
+    F(esp_app_desc_t, app_elf_sha256)                                                              \
+    F(esp_app_desc_t, min_efuse_blk_rev_full)                                                      \
+    F(esp_app_desc_t, max_efuse_blk_rev_full)                                                      \
+    F(esp_app_desc_t, mmu_page_size)                                                               \
+    F(esp_image_header_t, entry_addr)                                                              \
+    F(esp_image_header_t, chip_id)                                                                 \
+    F(esp_image_header_t, min_chip_rev_full)                                                       \
+    F(esp_image_header_t, max_chip_rev_full)                                                       \
+    F(esp_image_header_t, hash_appended)                                                           \
+    F(esp_image_segment_header_t, data_len)                                                        \
+    F(decrypt_cb_arg_t, data_out_len)                                                              \
+    F(esp_https_ota_config_t, http_config)                                                         \
+    F(esp_https_ota_config_t, http_client_init_cb)                                                 \
+    F(esp_https_ota_config_t, bulk_flash_erase)                                                    \
+    F(esp_https_ota_config_t, partial_http_download)                                               \
+    F(esp_https_ota_config_t, max_http_request_size)                                               \
+    F(esp_https_ota_config_t, buffer_caps)                                                         \
+    F(esp_https_ota_config_t, ota_resumption)                                                      \
+    F(esp_https_ota_config_t, ota_image_bytes_written)                                             \
+    F(esp_https_ota_config_t, decrypt_cb)                                                          \
+    F(esp_https_ota_config_t, decrypt_user_ctx)                                                    \
+    F(esp_https_ota_config_t, enc_img_header_size)
+
 #define ESP_TLS_ABI_FIELDS(F)                                                                      \
     ESP_TLS_ABI_FIELDS_SMALL(F)                                                                    \
     ESP_TLS_ABI_FIELDS_CFG(F)                                                                      \
     ESP_TLS_ABI_FIELDS_SERVER(F)                                                                   \
     ESP_TLS_ABI_FIELDS_EXT(F)                                                                      \
-    ESP_TLS_ABI_FIELDS_HTTP(F)
+    ESP_TLS_ABI_FIELDS_HTTP(F)                                                                     \
+    ESP_TLS_ABI_FIELDS_OTA(F)
 
 /* The initialiser of an esp_tls_abi_entry_t table, as seen by the file that expands it. */
 #define ESP_TLS_ABI_SIZE(type) {#type, sizeof(type)},

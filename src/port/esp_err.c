@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * esp_err_to_name() over every code of esp_err.h, esp_tls_errors.h, esp_transport.h and
- * esp_http_client.h.
+ * esp_http_client.h, and the flash, image, OTA and HTTPS OTA codes (esp_partition.h,
+ * esp_ota_ops.h, esp_https_ota.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "esp_http_client.h"
+#include "esp_https_ota.h"
 #include "esp_log.h"
+#include "esp_ota_ops.h"
 #include "esp_tls_errors.h"
 #include "esp_transport.h"
 
@@ -85,6 +88,17 @@ static const esp_err_msg_t s_names[] = {
     ERR_ENTRY(ESP_ERR_HTTP_RANGE_NOT_SATISFIABLE),
     ERR_ENTRY(ESP_ERR_HTTP_READ_TIMEOUT),
     ERR_ENTRY(ESP_ERR_HTTP_INCOMPLETE_DATA),
+    ERR_ENTRY(ESP_ERR_FLASH_OP_FAIL),
+    ERR_ENTRY(ESP_ERR_FLASH_OP_TIMEOUT),
+    ERR_ENTRY(ESP_ERR_IMAGE_FLASH_FAIL),
+    ERR_ENTRY(ESP_ERR_IMAGE_INVALID),
+    ERR_ENTRY(ESP_ERR_OTA_PARTITION_CONFLICT),
+    ERR_ENTRY(ESP_ERR_OTA_SELECT_INFO_INVALID),
+    ERR_ENTRY(ESP_ERR_OTA_VALIDATE_FAILED),
+    ERR_ENTRY(ESP_ERR_OTA_SMALL_SEC_VER),
+    ERR_ENTRY(ESP_ERR_OTA_ROLLBACK_FAILED),
+    ERR_ENTRY(ESP_ERR_OTA_ROLLBACK_INVALID_STATE),
+    ERR_ENTRY(ESP_ERR_HTTPS_OTA_IN_PROGRESS),
 };
 
 static const char *find_name(esp_err_t code)

@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "core/abi_layout.h"
+#include "esp_app_format.h"
 #include "esp_http_client.h"
+#include "esp_https_ota.h"
+#include "esp_ota_ops.h"
+#include "esp_private/partition_linux.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"

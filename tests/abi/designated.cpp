@@ -2,13 +2,18 @@
 /*
  * C++20 designated initialisers name members in declaration order, or the program does not
  * compile. Each public structure is initialised here with every member, in ESP-IDF v5.5.5's
- * order for ESP-IDF's structures (esp_tls.h, esp_transport.h, esp_http_client.h) and in header order for the
+ * order for ESP-IDF's structures (esp_tls.h, esp_transport.h, esp_http_client.h, esp_partition.h,
+ * esp_https_ota.h) and in header order for the
  * extensions (esp_tls_ext.h): code written for ESP-IDF in that style compiles here.
  */
 #include <cstdio>
 
 #include "esp_crt_bundle.h"
 #include "esp_http_client.h"
+#include "esp_https_ota.h"
+#include "esp_ota_ops.h"
+#include "esp_private/partition_linux.h"
+#include "esp_app_format.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "esp_transport.h"
@@ -136,9 +141,22 @@ int main()
     esp_http_client_event_t hev = {.event_id = HTTP_EVENT_ON_DATA, .client = nullptr,
                                    .data = nullptr, .data_len = 0, .user_data = nullptr,
                                    .header_key = nullptr, .header_value = nullptr};
+    esp_https_ota_config_t ota = {.http_config = &http, .http_client_init_cb = nullptr,
+                                  .bulk_flash_erase = false, .partial_http_download = true,
+                                  .max_http_request_size = 4096, .buffer_caps = 0,
+                                  .ota_resumption = false, .ota_image_bytes_written = 0,
+                                  .decrypt_cb = nullptr, .decrypt_user_ctx = nullptr,
+                                  .enc_img_header_size = 0};
+    esp_partition_t part = {.flash_chip = nullptr, .type = ESP_PARTITION_TYPE_APP,
+                            .subtype = ESP_PARTITION_SUBTYPE_APP_OTA_0, .address = 0x110000,
+                            .size = 0x100000, .erase_size = 0x1000, .label = "ota_0",
+                            .encrypted = false, .readonly = false};
+    esp_ota_select_entry_t sel = {.ota_seq = 1, .seq_label = {0}, .ota_state = 0, .crc = 0};
+    esp_image_segment_header_t seg = {.load_addr = 0, .data_len = 4};
     std::printf("PASS: every public structure initialised in declaration order (%zu bytes of "
                 "esp_tls_cfg_t, %zu of esp_tls_cfg_server_t)\n",
                 sizeof(cfg), sizeof(server));
     (void)tka, (void)wcfg, (void)socks, (void)last, (void)mem, (void)ex, (void)info, (void)vcfg, (void)ci, (void)abi, (void)http, (void)hev;
+    (void)ota, (void)part, (void)sel, (void)seg;
     return 0;
 }

@@ -1022,7 +1022,7 @@ c_man_page() {
     [ -s "$T/err" ] && bad "man printed warnings"
     expect_out '^EXIT STATUS' && expect_out '^ENVIRONMENT'
     tr -d '\255' <"$T/out" | sed 's/‐//g' >"$T/man.txt"
-    for sub in client server verify bundle "bundle build" explain config demo ""; do
+    for sub in client server verify bundle "bundle build" explain config demo ota ""; do
         # shellcheck disable=SC2086
         "$E" $sub --help 2>&1 | grep -o -- '--[a-z][a-z0-9.-]*' | sort -u >"$T/opts"
         while read -r opt; do

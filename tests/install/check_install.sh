@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 for f in include/esp_tls.h include/esp_tls_errors.h include/esp_err.h include/esp_log.h \
+         include/esp_https_ota.h include/esp_private/partition_linux.h \
          include/sdkconfig.h include/mbedtls/ssl.h lib/libesp_tls.a lib/libesp_tls.so \
          lib/libmbedtls.a lib/libmbedx509.a lib/libmbedcrypto.a lib/pkgconfig/esp-tls.pc \
          lib/cmake/esp_tls/esp_tlsConfig.cmake; do
@@ -35,6 +36,15 @@ cc -o "$tmp/app-shared" "$here/app.c" $(pkg-config --cflags --libs esp-tls)
 ldd "$tmp/app-shared" | grep -q "libesp_tls.so" ||
     { echo "shared app does not use libesp_tls.so"; exit 1; }
 echo "pkg-config shared: ok"
+
+# examples/https_ota (esp_https_ota, esp_ota_ops, esp_private/partition_linux.h) with the shared
+# library: every function it calls is exported (it prints its usage and exits 2 without args)
+cc -o "$tmp/ota-shared" "$here/../../examples/https_ota/https_ota.c" \
+    $(pkg-config --cflags --libs esp-tls)
+rc=0
+"$tmp/ota-shared" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || { echo "the OTA example linked to libesp_tls.so failed ($rc)"; exit 1; }
+echo "OTA example with the shared library: ok"
 
 mkdir -p "$tmp/cm"
 cp "$here/app.c" "$tmp/cm/"

@@ -33,6 +33,7 @@ int cli_bundle(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_config(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_ota(int argc, char **argv);
 
 /* --- util.c ----------------------------------------------------------------------------- */
 

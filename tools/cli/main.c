@@ -27,6 +27,7 @@ static const command_t s_commands[] = {
     {"bundle", cli_bundle, "build, list or check a certificate bundle", false},
     {"explain", cli_explain, "explain an error code and X.509 flags", false},
     {"config", cli_config, "the compiled configuration", false},
+    {"ota", cli_ota, "esp_https_ota into a flash file (--flash FILE)", false},
     {"demo", cli_demo, "a loopback mutual-TLS session and a failure, explained", false},
 };
 
