@@ -28,14 +28,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../core/bio.h"
-#include "../../mem/mem.h"
-#include "dynbuf.h"
+#include "../../../core/bio.h"
+#include "../../../mem/mem.h"
+#include "../dynbuf.h"
+#include "../mbedtls_backend.h"
 #include "esp_log.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/version.h"
-#include "mbedtls_backend.h"
 
 #if MBEDTLS_VERSION_NUMBER != 0x03060600
 #error "CONFIG_MBEDTLS_DYNAMIC_BUFFER relies on the record layer of Mbed TLS 3.6.6 exactly"

@@ -8,9 +8,9 @@
  */
 #include "mbedtls_private.h" /* first: the config's key/certificate list */
 
-#include "dynbuf.h"
+#include "../dynbuf.h"
+#include "../mbedtls_backend.h"
 #include "mbedtls/platform.h"
-#include "mbedtls_backend.h"
 
 static void free_ca(esp_tls_mbedtls_t *p)
 {
