@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
 #include "mbedtls/oid.h"
@@ -69,9 +70,7 @@ static int make_root(const mbedtls_x509_crt *child, const esp_crt_bundle_entry_t
                      mbedtls_x509_crt *root)
 {
     root->version = 3;
-    root->MBEDTLS_PRIVATE(ca_istrue) = 1;
-    root->MBEDTLS_PRIVATE(max_pathlen) = 0;
-    root->MBEDTLS_PRIVATE(ext_types) = MBEDTLS_X509_EXT_BASIC_CONSTRAINTS;
+    esp_tls_reach_crt_make_ca(root);
     root->subject_raw.tag = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
     root->subject_raw.p = (unsigned char *)e->name;
     root->subject_raw.len = e->name_len;
@@ -176,7 +175,7 @@ esp_err_t esp_crt_bundle_install_ca_cb(mbedtls_ssl_config *conf)
 
 void esp_crt_bundle_remove_ca_cb(mbedtls_ssl_config *conf)
 {
-    if (conf->MBEDTLS_PRIVATE(f_ca_cb) == esp_crt_bundle_ca_cb) {
+    if (esp_tls_reach_conf_ca_cb(conf) == esp_crt_bundle_ca_cb) {
         mbedtls_ssl_conf_ca_cb(conf, NULL, NULL);
     }
 }

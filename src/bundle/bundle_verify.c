@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
 #include "mbedtls/md.h"
@@ -39,12 +40,11 @@ typedef enum {
 
 static int verify_with_pk(const mbedtls_x509_crt *child, mbedtls_pk_context *pk)
 {
-    mbedtls_pk_type_t sig_pk = child->MBEDTLS_PRIVATE(sig_pk);
-    mbedtls_md_type_t sig_md = child->MBEDTLS_PRIVATE(sig_md);
-    if (!mbedtls_pk_can_do(pk, sig_pk)) {
+    esp_tls_reach_sig_t sig = esp_tls_reach_crt_sig(child);
+    if (!mbedtls_pk_can_do(pk, sig.pk)) {
         return MBEDTLS_ERR_PK_TYPE_MISMATCH;
     }
-    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(sig_md);
+    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(sig.md);
     if (md == NULL) {
         return MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE;
     }
@@ -55,9 +55,8 @@ static int verify_with_pk(const mbedtls_x509_crt *child, mbedtls_pk_context *pk)
     }
     /* _ext with the certificate's options: RSASSA-PSS as well as PKCS#1 v1.5 and ECDSA
      * (reference §11.1.7). */
-    return mbedtls_pk_verify_ext(sig_pk, child->MBEDTLS_PRIVATE(sig_opts), pk, sig_md, hash,
-                                 mbedtls_md_get_size(md), child->MBEDTLS_PRIVATE(sig).p,
-                                 child->MBEDTLS_PRIVATE(sig).len);
+    return mbedtls_pk_verify_ext(sig.pk, sig.opts, pk, sig.md, hash, mbedtls_md_get_size(md),
+                                 sig.value->p, sig.value->len);
 }
 
 int esp_crt_bundle_check_signature(const mbedtls_x509_crt *child, const uint8_t *key,

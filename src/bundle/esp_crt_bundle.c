@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "../core/guard.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
@@ -132,10 +133,10 @@ void esp_crt_bundle_detach(mbedtls_ssl_config *conf)
         return;
     }
     /* Only what attach installed: a callback chained by someone else stays. */
-    if (conf->MBEDTLS_PRIVATE(f_vrfy) == esp_crt_verify_callback) {
+    if (esp_tls_reach_conf_vrfy(conf) == esp_crt_verify_callback) {
         mbedtls_ssl_conf_verify(conf, NULL, NULL);
     }
-    if (conf->MBEDTLS_PRIVATE(ca_chain) == &s_dummy_crt) {
+    if (esp_tls_reach_conf_ca_chain(conf) == &s_dummy_crt) {
         mbedtls_ssl_conf_ca_chain(conf, NULL, NULL);
     }
     esp_crt_bundle_remove_ca_cb(conf);
