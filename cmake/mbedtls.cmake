@@ -71,3 +71,16 @@ if(NOT ESP_TLS_MBEDTLS_VERSION_NUMBER MATCHES "^0x0306")
                         "'${ESP_TLS_MBEDTLS_VERSION_NUMBER}' in ${ESP_TLS_MBEDTLS_VERSION_HEADER}")
 endif()
 message(STATUS "Mbed TLS ${ESP_TLS_MBEDTLS_VERSION_NUMBER}")
+# scripts/fetch-mbedtls.sh pins one Debian source package; say so loudly when it is another.
+if(NOT ESP_TLS_MBEDTLS_PREFIX AND EXISTS "${ESP_TLS_MBEDTLS_SRC_DIR}/.esp-tls-ok")
+    file(STRINGS "${ESP_TLS_MBEDTLS_SRC_DIR}/.esp-tls-ok" stamp)
+    if(stamp MATCHES "pinned=no")
+        string(REGEX MATCH "package=[^;]*" pkg "${stamp}")
+        message(WARNING "NOT THE PINNED MBED TLS: ${pkg} (scripts/fetch-mbedtls.sh pins "
+                        "another). Memory figures and the reaches into Mbed TLS internals "
+                        "(src/backend/mbedtls/reach/) were checked on the pinned one.")
+    endif()
+endif()
+if(ESP_TLS_MBEDTLS_PREFIX)
+    message(STATUS "Mbed TLS from ${ESP_TLS_MBEDTLS_PREFIX}: not the pinned source package")
+endif()
