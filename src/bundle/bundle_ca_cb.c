@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Cross-signed mode (reference §3.3): Mbed TLS asks this trusted-CA callback for the trusted
- * parents of each certificate of the chain, so that a chain ends at the first bundled root it
- * reaches, even when the server sends a cross-signed copy of that root issued by a root the
- * bundle does not hold.
+ * Cross-signed mode (ESP-IDF's CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY): Mbed TLS
+ * asks this trusted-CA callback for the trusted parents of each certificate of the chain, so that a
+ * chain ends at the first bundled root it reaches, even when the server sends a cross-signed copy
+ * of that root issued by a root the bundle does not hold.
  *
  * A trusted parent handed to Mbed TLS is a heap certificate (about 0.8 KB besides its key),
  * so it is only built when it changes the outcome. For a certificate whose issuer is bundled:

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The bundle's verify callback (reference §3.3): Mbed TLS calls it for every certificate of
- * the chain it built, top first. The top certificate comes flagged "not trusted", since the
- * placeholder CA chain matches nothing; the callback anchors it by checking its signature with
- * the bundled key of its issuer. Only one public key is parsed at a time, and freed at once.
+ * The bundle's verify callback (ESP-IDF's default bundle mode): Mbed TLS calls it for every
+ * certificate of the chain it built, top first. The top certificate comes flagged "not trusted",
+ * since the placeholder CA chain matches nothing; the callback anchors it by checking its signature
+ * with the bundled key of its issuer. Only one public key is parsed at a time, and freed at once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,8 +53,8 @@ static int verify_with_pk(const mbedtls_x509_crt *child, mbedtls_pk_context *pk)
     if (ret != 0) {
         return ret;
     }
-    /* _ext with the certificate's options: RSASSA-PSS as well as PKCS#1 v1.5 and ECDSA
-     * (reference §11.1.7). */
+    /* _ext with the certificate's options: RSASSA-PSS as well as PKCS#1 v1.5 and ECDSA (the
+     * newest ESP-IDF bundle code verifies PKCS#1 v1.5 only and rejects RSA-PSS links). */
     return mbedtls_pk_verify_ext(sig.pk, sig.opts, pk, sig.md, hash, mbedtls_md_get_size(md),
                                  sig.value->p, sig.value->len);
 }
@@ -159,7 +159,7 @@ static int check_link(mbedtls_x509_crt *crt, int depth, uint32_t *flags)
         }
     } else if (*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
         /* NOT_TRUSTED stays: Mbed TLS fails with X509_CERT_VERIFY_FAILED and the flags reach
-         * the error handle (reference §14.6). */
+         * the error handle (ESP-IDF v5.5 records no flags on this path). */
         log_failure(crt, res);
     }
     return 0;

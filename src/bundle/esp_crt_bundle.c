@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * esp_crt_bundle.h: the process-wide bundle in use and how a configuration is hooked to it
- * (reference §3.3). The bundle is a view of a caller-owned (or embedded) blob, guarded by a
- * mutex: setting it from one thread while others verify is safe, and no heap is used.
+ * (esp_crt_bundle_attach() and friends, as in ESP-IDF). The bundle is a view of a caller-owned (or
+ * embedded) blob, guarded by a mutex: setting it from one thread while others verify is safe, and
+ * no heap is used.
  */
 #include <pthread.h>
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Mbed TLS backend ops: create, handshake, read, write, destroy (reference §6.4-§6.7).
+ * Mbed TLS backend ops: create, handshake, read, write, destroy, with the
+ * results ESP-IDF's esp_tls_mbedtls.c gives (docs/COMPAT.md lists where they differ).
  */
 #include <fcntl.h>
 #include <stdlib.h>

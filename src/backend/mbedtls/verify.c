@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Server verification for a client: the first configured option wins (reference §6.5):
+ * Server verification for a client: the first configured option wins, in ESP-IDF's order:
  * bundle, global CA store, CA buffer; otherwise the insecure skip option or an error.
  */
 #include <stdint.h>
@@ -203,7 +203,8 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
         return;
     }
     /* Taken from the verify result, not the peer certificate, which Mbed TLS 3 has not
-     * stored yet when verification fails (reference §14.1). */
+     * stored yet when verification fails (ESP-IDF v5.5 reads them from the certificate
+     * and so reports flags 0 for CN mismatch, unknown CA and expiry). */
     esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS, (int)flags);
     char info[512];
     int n = mbedtls_x509_crt_verify_info(info, sizeof(info), "  ! ", flags);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (reference §5, own design).
+ * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (ESP-IDF patches Mbed TLS for it;
+ * this is an own design that does not).
  *
  * Mbed TLS keeps a receive and a send record buffer per connection. Built with
  * MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH, its record layer bounds every access by the lengths

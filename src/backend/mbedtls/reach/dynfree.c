@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Release what a finished handshake no longer needs (ESP-IDF's CONFIG_MBEDTLS_DYNAMIC_FREE_*
- * options, reference §4.2 and §5): the CA certificates parsed from cacert_buf, the own
+ * options, Kconfig): the CA certificates parsed from cacert_buf, the own
  * certificate and key, and the peer's certificate. Done once the handshake is over, for
  * either role. The certificate bundle and the global CA store are never touched: only this
  * connection's own copies are released.
