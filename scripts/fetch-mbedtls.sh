@@ -10,8 +10,10 @@
 # RSA-PSS retry and the reaches into Mbed TLS (src/backend/mbedtls/reach/) were measured and
 # reviewed on it. To build with another 3.6.x (an upgrade to try):
 #   ESP_TLS_MBEDTLS_VERSION=3.6.7-3 ESP_TLS_MBEDTLS_SUITE=sid   (or VERSION=newest: the suite's)
-# with its own deps folder (cmake -DESP_TLS_DEPS_DIR=...); the script and the build then say
-# loudly that this is not the pinned Mbed TLS.
+# in the environment or as CMake cache variables, with their own deps folder, e.g.
+#   cmake -B build/mbed-sid -DESP_TLS_DEPS_DIR=$PWD/build/deps-sid \
+#         -DESP_TLS_MBEDTLS_VERSION=newest -DESP_TLS_MBEDTLS_SUITE=sid
+# The script and the build then say loudly that this is not the pinned Mbed TLS.
 set -eu
 
 PINNED_VERSION=3.6.6-0.1~deb13u1
