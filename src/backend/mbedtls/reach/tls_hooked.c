@@ -8,7 +8,8 @@
  * calls renamed by the preprocessor to the policy's parser. The compiler checks the rename
  * against the prototype in policy.h; no object file is edited afterwards.
  *
- * One translation unit holds both files, so that a static link that takes any function of
+ * One translation unit holds both files (their file-local names must not clash: the one that
+ * does is renamed below), so that a static link that takes any function of
  * ssl_tls.c from libesp_tls.a takes the TLS 1.3 parse with it (two objects could be split
  * between libesp_tls.a and libmbedtls.a). These definitions come first in every link of
  * esp-tls, so the plain ssl_tls.o and ssl_tls13_generic.o of libmbedtls.a are never pulled in;
@@ -26,5 +27,10 @@
 #define mbedtls_x509_crt_parse_der esp_tls_policy_peer_parse_der
 #define mbedtls_x509_crt_parse_der_nocopy esp_tls_policy_peer_parse_der_nocopy
 
+/* the one file-local name both files define (with MBEDTLS_USE_PSA_CRYPTO) gets one per file */
+#define local_err_translation ssl_tls_local_err_translation
 #include "ssl_tls.c"
+#undef local_err_translation
+#undef PSA_TO_MBEDTLS_ERR
+#define local_err_translation ssl_tls13_generic_local_err_translation
 #include "ssl_tls13_generic.c"
