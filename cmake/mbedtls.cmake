@@ -2,13 +2,23 @@
 # Mbed TLS 3.6: either built here from Debian's source package with the configuration
 # generated from sdkconfig, or an existing install (ESP_TLS_MBEDTLS_PREFIX).
 #
-# Defines the targets esp_tls_mbedtls (TLS), esp_tls_mbedx509 and esp_tls_mbedcrypto, and
-# ESP_TLS_MBEDTLS_INCLUDE_DIR.
+# Defines the targets esp_tls_mbedtls (TLS), esp_tls_mbedx509 and esp_tls_mbedcrypto,
+# ESP_TLS_MBEDTLS_INCLUDE_DIR and (with ESP_TLS_MBEDTLS_PREFIX) ESP_TLS_MBEDTLS_LIBRARY_DIR.
+# The archives built here are plain builds of Mbed TLS's sources: nothing in them refers to
+# esp-tls (the TLS layer's hooked copy is src/backend/mbedtls/reach/tls_hooked.c).
 
 if(ESP_TLS_MBEDTLS_PREFIX)
-    set(ESP_TLS_MBEDTLS_INCLUDE_DIR "${ESP_TLS_MBEDTLS_PREFIX}/include")
+    # A plain Mbed TLS install (include/mbedtls, lib/libmbedtls.a) or the private one of an
+    # esp-tls install tree (include/esp-tls/mbedtls, lib/esp-tls/libmbedtls.a).
+    if(EXISTS "${ESP_TLS_MBEDTLS_PREFIX}/include/esp-tls/mbedtls/build_info.h")
+        set(ESP_TLS_MBEDTLS_INCLUDE_DIR "${ESP_TLS_MBEDTLS_PREFIX}/include/esp-tls")
+        set(ESP_TLS_MBEDTLS_LIBRARY_DIR "${ESP_TLS_MBEDTLS_PREFIX}/lib/esp-tls")
+    else()
+        set(ESP_TLS_MBEDTLS_INCLUDE_DIR "${ESP_TLS_MBEDTLS_PREFIX}/include")
+        set(ESP_TLS_MBEDTLS_LIBRARY_DIR "${ESP_TLS_MBEDTLS_PREFIX}/lib")
+    endif()
     foreach(lib mbedtls mbedx509 mbedcrypto)
-        find_library(ESP_TLS_LIB_${lib} NAMES ${lib} PATHS "${ESP_TLS_MBEDTLS_PREFIX}/lib"
+        find_library(ESP_TLS_LIB_${lib} NAMES lib${lib}.a PATHS "${ESP_TLS_MBEDTLS_LIBRARY_DIR}"
                      NO_DEFAULT_PATH REQUIRED)
         add_library(esp_tls_${lib} STATIC IMPORTED GLOBAL)
         set_target_properties(esp_tls_${lib} PROPERTIES
@@ -61,3 +71,16 @@ if(NOT ESP_TLS_MBEDTLS_VERSION_NUMBER MATCHES "^0x0306")
                         "'${ESP_TLS_MBEDTLS_VERSION_NUMBER}' in ${ESP_TLS_MBEDTLS_VERSION_HEADER}")
 endif()
 message(STATUS "Mbed TLS ${ESP_TLS_MBEDTLS_VERSION_NUMBER}")
+# scripts/fetch-mbedtls.sh pins one Debian source package; say so loudly when it is another.
+if(NOT ESP_TLS_MBEDTLS_PREFIX AND EXISTS "${ESP_TLS_MBEDTLS_SRC_DIR}/.esp-tls-ok")
+    file(STRINGS "${ESP_TLS_MBEDTLS_SRC_DIR}/.esp-tls-ok" stamp)
+    if(stamp MATCHES "pinned=no")
+        string(REGEX MATCH "package=[^;]*" pkg "${stamp}")
+        message(WARNING "NOT THE PINNED MBED TLS: ${pkg} (scripts/fetch-mbedtls.sh pins "
+                        "another). Memory figures and the reaches into Mbed TLS internals "
+                        "(src/backend/mbedtls/reach/) were checked on the pinned one.")
+    endif()
+endif()
+if(ESP_TLS_MBEDTLS_PREFIX)
+    message(STATUS "Mbed TLS from ${ESP_TLS_MBEDTLS_PREFIX}: not the pinned source package")
+endif()

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../src/backend/mbedtls/reach/reach.h" /* test-only session fields */
 #include "esp_crt_bundle.h"
 #include "esp_log.h"
 #include "esp_tls.h"
@@ -439,15 +440,17 @@ static void partial_read(esp_tls_t *tls, int want)
 
 #if CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS
 /* Test only (tests/interop/debug_log.sh): the TLS 1.3 resumption PSK of the saved session, in
- * hex, so that a test can check that no log holds it. A private field of Mbed TLS. */
+ * hex, so that a test can check that no log holds it (a private field of Mbed TLS). */
 static void write_resumption_key(const char *path, const mbedtls_ssl_session *s)
 {
     FILE *f = fopen(path, "w");
     if (f == NULL) {
         return;
     }
-    for (size_t i = 0; i < s->MBEDTLS_PRIVATE(resumption_key_len); i++) {
-        fprintf(f, "%02x", s->MBEDTLS_PRIVATE(resumption_key)[i]);
+    size_t len = 0;
+    const unsigned char *key = esp_tls_reach_session_psk(s, &len);
+    for (size_t i = 0; i < len; i++) {
+        fprintf(f, "%02x", key[i]);
     }
     fprintf(f, "\n");
     fclose(f);
@@ -462,8 +465,10 @@ static int resume(client_opts_t *o, esp_tls_client_session_t *session)
     if (session != NULL && o->corrupt_ticket) {
         /* test only: damage the ticket the server will be shown (a private field) */
         mbedtls_ssl_session *s = &session->saved_session;
-        if (s->MBEDTLS_PRIVATE(ticket) != NULL && s->MBEDTLS_PRIVATE(ticket_len) > 8) {
-            s->MBEDTLS_PRIVATE(ticket)[s->MBEDTLS_PRIVATE(ticket_len) / 2] ^= 0x5a;
+        size_t len = 0;
+        unsigned char *ticket = esp_tls_reach_session_ticket(s, &len);
+        if (ticket != NULL && len > 8) {
+            ticket[len / 2] ^= 0x5a;
             printf("ticket_corrupted=1\n");
         }
     }

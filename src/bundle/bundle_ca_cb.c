@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Cross-signed mode (reference §3.3): Mbed TLS asks this trusted-CA callback for the trusted
- * parents of each certificate of the chain, so that a chain ends at the first bundled root it
- * reaches, even when the server sends a cross-signed copy of that root issued by a root the
- * bundle does not hold.
+ * Cross-signed mode (ESP-IDF's CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY): Mbed TLS
+ * asks this trusted-CA callback for the trusted parents of each certificate of the chain, so that a
+ * chain ends at the first bundled root it reaches, even when the server sends a cross-signed copy
+ * of that root issued by a root the bundle does not hold.
  *
  * A trusted parent handed to Mbed TLS is a heap certificate (about 0.8 KB besides its key),
  * so it is only built when it changes the outcome. For a certificate whose issuer is bundled:
@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
 #include "mbedtls/oid.h"
@@ -69,9 +70,7 @@ static int make_root(const mbedtls_x509_crt *child, const esp_crt_bundle_entry_t
                      mbedtls_x509_crt *root)
 {
     root->version = 3;
-    root->MBEDTLS_PRIVATE(ca_istrue) = 1;
-    root->MBEDTLS_PRIVATE(max_pathlen) = 0;
-    root->MBEDTLS_PRIVATE(ext_types) = MBEDTLS_X509_EXT_BASIC_CONSTRAINTS;
+    esp_tls_reach_crt_make_ca(root);
     root->subject_raw.tag = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
     root->subject_raw.p = (unsigned char *)e->name;
     root->subject_raw.len = e->name_len;
@@ -176,7 +175,7 @@ esp_err_t esp_crt_bundle_install_ca_cb(mbedtls_ssl_config *conf)
 
 void esp_crt_bundle_remove_ca_cb(mbedtls_ssl_config *conf)
 {
-    if (conf->MBEDTLS_PRIVATE(f_ca_cb) == esp_crt_bundle_ca_cb) {
+    if (esp_tls_reach_conf_ca_cb(conf) == esp_crt_bundle_ca_cb) {
         mbedtls_ssl_conf_ca_cb(conf, NULL, NULL);
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Bundle validation and lookup (reference §3.2). Every read is bounds-checked against the
+ * Bundle validation and lookup (format: bundle_format.h). Every read is bounds-checked against the
  * blob's size during validation; lookups then rely on the validated layout.
  */
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The certificate bundle's binary format (reference §3.2): validation and lookup over a
+ * The certificate bundle's binary format (ESP-IDF's, laid out below): validation and lookup over a
  * caller-owned blob. Nothing here allocates or logs, so the parser can be fuzzed alone.
  *
  * Offset-table format (ESP-IDF v5.x generator), all integers little-endian:

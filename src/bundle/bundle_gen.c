@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Generator: collect the roots, sort them by subject, serialise them in the bundle format
- * (reference §3.2), and write the file atomically.
+ * (bundle_format.h), and write the file atomically.
  */
 #include <errno.h>
 #include <fcntl.h>

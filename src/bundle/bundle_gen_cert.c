@@ -172,7 +172,7 @@ static const char *not_ca_reason(const gen_item_t *it, char *subject, size_t siz
         }
         if (crt.version != 3) {
             why = "an X.509 v1/v2 certificate cannot say it is a CA";
-        } else if (!crt.MBEDTLS_PRIVATE(ca_istrue)) {
+        } else if (mbedtls_x509_crt_get_ca_istrue(&crt) != 1) {
             why = "its basicConstraints do not say cA TRUE (a server or client certificate?)";
         } else if (mbedtls_x509_crt_check_key_usage(&crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0) {
             why = "its keyUsage does not allow keyCertSign";

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The bundle's verify callback (reference §3.3): Mbed TLS calls it for every certificate of
- * the chain it built, top first. The top certificate comes flagged "not trusted", since the
- * placeholder CA chain matches nothing; the callback anchors it by checking its signature with
- * the bundled key of its issuer. Only one public key is parsed at a time, and freed at once.
+ * The bundle's verify callback (ESP-IDF's default bundle mode): Mbed TLS calls it for every
+ * certificate of the chain it built, top first. The top certificate comes flagged "not trusted",
+ * since the placeholder CA chain matches nothing; the callback anchors it by checking its signature
+ * with the bundled key of its issuer. Only one public key is parsed at a time, and freed at once.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
 #include "mbedtls/md.h"
@@ -39,12 +40,11 @@ typedef enum {
 
 static int verify_with_pk(const mbedtls_x509_crt *child, mbedtls_pk_context *pk)
 {
-    mbedtls_pk_type_t sig_pk = child->MBEDTLS_PRIVATE(sig_pk);
-    mbedtls_md_type_t sig_md = child->MBEDTLS_PRIVATE(sig_md);
-    if (!mbedtls_pk_can_do(pk, sig_pk)) {
+    esp_tls_reach_sig_t sig = esp_tls_reach_crt_sig(child);
+    if (!mbedtls_pk_can_do(pk, sig.pk)) {
         return MBEDTLS_ERR_PK_TYPE_MISMATCH;
     }
-    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(sig_md);
+    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(sig.md);
     if (md == NULL) {
         return MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE;
     }
@@ -53,11 +53,10 @@ static int verify_with_pk(const mbedtls_x509_crt *child, mbedtls_pk_context *pk)
     if (ret != 0) {
         return ret;
     }
-    /* _ext with the certificate's options: RSASSA-PSS as well as PKCS#1 v1.5 and ECDSA
-     * (reference §11.1.7). */
-    return mbedtls_pk_verify_ext(sig_pk, child->MBEDTLS_PRIVATE(sig_opts), pk, sig_md, hash,
-                                 mbedtls_md_get_size(md), child->MBEDTLS_PRIVATE(sig).p,
-                                 child->MBEDTLS_PRIVATE(sig).len);
+    /* _ext with the certificate's options: RSASSA-PSS as well as PKCS#1 v1.5 and ECDSA (the
+     * newest ESP-IDF bundle code verifies PKCS#1 v1.5 only and rejects RSA-PSS links). */
+    return mbedtls_pk_verify_ext(sig.pk, sig.opts, pk, sig.md, hash, mbedtls_md_get_size(md),
+                                 sig.value->p, sig.value->len);
 }
 
 int esp_crt_bundle_check_signature(const mbedtls_x509_crt *child, const uint8_t *key,
@@ -160,7 +159,7 @@ static int check_link(mbedtls_x509_crt *crt, int depth, uint32_t *flags)
         }
     } else if (*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
         /* NOT_TRUSTED stays: Mbed TLS fails with X509_CERT_VERIFY_FAILED and the flags reach
-         * the error handle (reference §14.6). */
+         * the error handle (ESP-IDF v5.5 records no flags on this path). */
         log_failure(crt, res);
     }
     return 0;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * esp_crt_bundle.h: the process-wide bundle in use and how a configuration is hooked to it
- * (reference §3.3). The bundle is a view of a caller-owned (or embedded) blob, guarded by a
- * mutex: setting it from one thread while others verify is safe, and no heap is used.
+ * (esp_crt_bundle_attach() and friends, as in ESP-IDF). The bundle is a view of a caller-owned (or
+ * embedded) blob, guarded by a mutex: setting it from one thread while others verify is safe, and
+ * no heap is used.
  */
 #include <pthread.h>
 
+#include "../backend/mbedtls/reach/reach.h"
 #include "../core/guard.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
@@ -132,10 +134,10 @@ void esp_crt_bundle_detach(mbedtls_ssl_config *conf)
         return;
     }
     /* Only what attach installed: a callback chained by someone else stays. */
-    if (conf->MBEDTLS_PRIVATE(f_vrfy) == esp_crt_verify_callback) {
+    if (esp_tls_reach_conf_vrfy(conf) == esp_crt_verify_callback) {
         mbedtls_ssl_conf_verify(conf, NULL, NULL);
     }
-    if (conf->MBEDTLS_PRIVATE(ca_chain) == &s_dummy_crt) {
+    if (esp_tls_reach_conf_ca_chain(conf) == &s_dummy_crt) {
         mbedtls_ssl_conf_ca_chain(conf, NULL, NULL);
     }
     esp_crt_bundle_remove_ca_cb(conf);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Socket I/O callbacks the core hands to a TLS backend, with ESP-IDF's semantics
- * (reference §11.1): EAGAIN and EINTR mean "want read/write" whether or not the socket is
+ * Socket I/O callbacks the core hands to a TLS backend, with ESP-IDF's semantics:
+ * EAGAIN and EINTR mean "want read/write" whether or not the socket is
  * blocking, a reset is NET_CONN_RESET, and a send never raises SIGPIPE.
  */
 #pragma once

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Error tracker: one slot per kind of code, last write wins per slot (reference §2.3).
+ * Error tracker: one slot per kind of code, last write wins per slot, as in
+ * ESP-IDF (ESP_TLS_ERR_TYPE_* of esp_tls_errors.h name the slots).
  */
 #include <stddef.h>
 #include <string.h>

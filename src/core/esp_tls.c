@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Public entry points and the client connection state machine (reference §6.1):
+ * Public entry points and the client connection state machine (ESP-IDF's
+ * esp_tls_low_level_conn()):
  * INIT -> CONNECTING -> HANDSHAKE -> DONE, or FAIL. One loop drives it; each state is one
  * function; the connection records what it waits for so that callers poll the right event.
  */

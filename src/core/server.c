@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Server sessions on sockets the application accepted (reference §1.5, §6.6). The socket
- * belongs to the caller: esp_tls_server_session_delete() leaves it open,
+ * Server sessions on sockets the application accepted (esp_tls_server_session_create() and
+ * friends). The socket belongs to the caller: esp_tls_server_session_delete() leaves it open,
  * esp_tls_conn_destroy() closes it.
  */
 #include <fcntl.h>
@@ -102,7 +102,8 @@ int esp_tls_server_session_create(esp_tls_cfg_server_t *cfg, int sockfd, esp_tls
     uint32_t ms = cfg->tls_handshake_timeout_ms ? cfg->tls_handshake_timeout_ms
                                                 : ESP_TLS_DEFAULT_SERVER_HANDSHAKE_TIMEOUT_MS;
     /* The deadline also bounds each read on a blocking socket (core/bio.c), so a client that
-     * connects and says nothing cannot hold this call (reference §14.4). */
+     * connects and says nothing cannot hold this call (ESP-IDF v5.5 checks the deadline only
+     * between handshake steps, so such a client blocks it). */
     int64_t deadline = esp_tls_time_ms() + ms;
     tls->deadline_ms = deadline;
     int rc = handshake_until(tls, deadline);

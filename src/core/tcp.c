@@ -2,7 +2,8 @@
 /*
  * TCP connect with ESP-IDF's socket semantics, fixed where the original was wrong:
  * every resolved address is tried in order, poll() replaces select(), IPv6 uses the right
- * sockaddr length, and SO_ERROR is always checked (reference §6.2, §11.1).
+ * sockaddr length, and SO_ERROR is always checked (ESP-IDF's tcp_connect() uses the
+ * first address only and select()).
  */
 #include <errno.h>
 #include <fcntl.h>

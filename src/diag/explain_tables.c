@@ -13,7 +13,7 @@ const diag_row_t diag_esp_rows[] = {
      "look at the captured Mbed TLS code and flags (esp_tls_get_and_clear_last_error)"},
     {ESP_ERR_NO_MEM, "ESP_ERR_NO_MEM", "out of memory",
      "free memory, or reduce CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN/OUT_CONTENT_LEN; see the memory "
-     "options in the README"},
+     "options in docs/memory.md"},
     {ESP_ERR_INVALID_ARG, "ESP_ERR_INVALID_ARG",
      "an argument was NULL, empty or out of range (the log line names it)",
      "check the arguments against esp_tls.h"},

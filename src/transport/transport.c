@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Generic transport layer: handles, lists, dispatch to each transport's hooks, and the error
- * storage shared with esp_tls (reference §10). Return values for NULL handles and missing
+ * storage shared with esp_tls (transport_internal.h). Return values for NULL handles and missing
  * hooks are ESP-IDF's.
  */
 #include <stddef.h>

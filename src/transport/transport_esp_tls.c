@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The tcp and ssl transports: both wrap one esp_tls_cfg_t (is_plain_tcp for tcp) and one
- * esp_tls connection (reference §10). Connect, read and write map esp_tls results onto the
+ * esp_tls connection, as in ESP-IDF. Connect, read and write map esp_tls results onto the
  * esp_transport conventions; failures land in the transport's own error storage, so they
  * survive the esp_tls handle, which a failed connect destroys.
  */

@@ -13,7 +13,8 @@
 
 /*
  * Error storage: the public tracker slots followed by the hidden errno slot. esp_tls reaches
- * the errno slot behind any esp_tls_error_handle_t, so this layout is API (reference §2.2).
+ * the errno slot behind any esp_tls_error_handle_t, so this layout is API
+ * (ESP-IDF's esp_tls_last_error_t followed by an int, esp_transport_internal.h there).
  */
 typedef struct {
     esp_tls_last_error_t parent;

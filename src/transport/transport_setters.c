@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Setters of the ssl and tcp transports: each writes one field of the esp_tls_cfg_t that
- * every connect passes to esp_tls (reference §10). Pointers are stored, not copied.
+ * every connect passes to esp_tls, as ESP-IDF's transport_ssl.c does. Pointers are stored, not
+ * copied.
  */
 #include <stddef.h>
 

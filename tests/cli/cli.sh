@@ -503,7 +503,7 @@ c_client_refused_after_handshake() {
     expect_exit 0
     expect_json 'd["exit"] == 0 and d["error"] is None'
 }
-# mosq: a mosquitto broker with TLS on $PORT that requires client certificates (the README's
+# mosq: a mosquitto broker with TLS on $PORT that requires client certificates (docs/guide.md's
 # MQTT case; tests/interop/mqtt.sh has the full set). It gets readable copies of the PKI.
 mosq() {
     dir=$T/mosq

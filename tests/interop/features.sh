@@ -98,15 +98,8 @@ enc_key_trad_ec      | ossl server-ec -Verify 1 -CAfile $D/ca-ec.crt   | --host 
 
 # --- protocol versions ---
 # A client allowing TLS 1.2 and 1.3 (tls_version ANY) against a TLS 1.2-only RSA server that
-# signs its ServerKeyExchange with rsa_pss_rsae_* (OpenSSL's and GnuTLS's choice). Mbed TLS
-# 3.6.6 offers PSS and then refuses it in TLS 1.2 (Mbed-TLS/mbedtls#10668); the library
-# retries once without offering RSA-PSS, and logs why.
-any_to_tls12_server_rsa    | ossl server-rsa -tls1_2     | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --send "$GET" --expect "HTTP/1.0 200" \
-  | result=1 exit=0 version=TLSv1.2 expect=found last_error=0x0 stderr~retrying%20once
-any_to_tls12_server_rsa_async | ossl server-rsa -tls1_2  | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --async --send "$GET" --expect "HTTP/1.0 200" \
-  | result=1 exit=0 version=TLSv1.2 expect=found last_error=0x0 stderr~retrying%20once
-any_to_tls12_gnutls_rsa    | gnutls server-rsa --priority NORMAL:-VERS-TLS1.3 | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
-  | result=1 exit=0 version=TLSv1.2 stderr~retrying%20once
+# signs its ServerKeyExchange with rsa_pss_rsae_* (OpenSSL's and GnuTLS's choice): see
+# pss_cases below (Mbed-TLS/mbedtls#10668).
 any_to_tls12_server_ec | ossl server-ec -tls1_2          | --host 127.0.0.1 --port $PORT --ca $D/ca-ec.crt \
   | result=1 exit=0 version=TLSv1.2
 any_to_tls12_server_rsa_pkcs1 | ossl server-rsa -tls1_2 -sigalgs RSA+SHA256 | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
@@ -124,5 +117,25 @@ plain_tcp            | reply                            | --host 127.0.0.1 --por
 plain_tcp6           | reply6                           | --host ::1 --port $PORT --plain --send ping6 --expect PONG:ping6 \
   | result=1 exit=0 version=plain-tcp written=5 expect=found server~connection%20from%20::1
 EOF
+
+# The TLS 1.2 RSA-PSS cases of "protocol versions" above: with an Mbed TLS that has
+# Mbed-TLS/mbedtls#10668 (before 3.6.7; ESP_TLS_PSS_RETRY=1, set by tests/interop/CMakeLists.txt
+# from the version built) the client retries once and says so; with a fixed one the first
+# handshake succeeds and nothing is retried.
+pss_cases() {
+    cat <<'EOF'
+any_to_tls12_server_rsa    | ossl server-rsa -tls1_2     | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --send "$GET" --expect "HTTP/1.0 200" \
+  | result=1 exit=0 version=TLSv1.2 expect=found last_error=0x0 stderr~retrying%20once
+any_to_tls12_server_rsa_async | ossl server-rsa -tls1_2  | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt --async --send "$GET" --expect "HTTP/1.0 200" \
+  | result=1 exit=0 version=TLSv1.2 expect=found last_error=0x0 stderr~retrying%20once
+any_to_tls12_gnutls_rsa    | gnutls server-rsa --priority NORMAL:-VERS-TLS1.3 | --host 127.0.0.1 --port $PORT --ca $D/ca-rsa.crt \
+  | result=1 exit=0 version=TLSv1.2 stderr~retrying%20once
+EOF
+}
+if [ "${ESP_TLS_PSS_RETRY:-1}" = 1 ]; then
+    pss_cases | run_table
+else
+    pss_cases | sed 's/stderr~retrying%20once/stderr!~retrying%20once/' | run_table
+fi
 
 it_finish

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The global CA store (reference §6.8). Unlike ESP-IDF's it is reference counted:
- * esp_tls_free_global_ca_store() drops the store's own reference, and connections that
- * were configured with it keep theirs until they are destroyed (docs/COMPAT.md).
+ * The global CA store (esp_tls_init_global_ca_store() and friends). Unlike ESP-IDF's it is
+ * reference counted: esp_tls_free_global_ca_store() drops the store's own reference, and
+ * connections that were configured with it keep theirs until they are destroyed (docs/COMPAT.md).
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -113,7 +113,7 @@ static void fill_info(const mbedtls_x509_crt *crt, const unsigned char *der, siz
              mbedtls_oid_get_sig_alg_desc(&crt->sig_oid, &desc) == 0 ? desc : "unknown");
     format_fingerprint(info->sha256, sizeof(info->sha256), der, len);
     info->version = crt->version;
-    info->is_ca = crt->MBEDTLS_PRIVATE(ca_istrue) != 0;
+    info->is_ca = mbedtls_x509_crt_get_ca_istrue(crt) == 1;
 }
 
 esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info)

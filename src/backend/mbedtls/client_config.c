@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Client configuration translator (reference §6.5), split by concern: name and SNI,
+ * Client configuration translator (esp_tls_cfg_t to Mbed TLS), split by concern: name and SNI,
  * protocol versions and ciphersuites, ALPN, own credentials, then verification.
  */
 #include <arpa/inet.h>

@@ -13,6 +13,7 @@
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
+#include "reach/reach.h"
 
 static const char *TAG = "esp-tls-trace";
 
@@ -52,7 +53,7 @@ static void note_mismatch(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf)
     if (d == NULL) {
         return;
     }
-    const char *host = p->ssl.MBEDTLS_PRIVATE(hostname); /* "" is Mbed TLS' "none" mark */
+    const char *host = mbedtls_ssl_get_hostname(&p->ssl); /* "" is Mbed TLS' "none" mark */
     snprintf(d->expected, sizeof(d->expected), "%s", p->ip_len ? p->ip_text : (host ? host : ""));
     leaf_names(d->leaf_names, sizeof(d->leaf_names), leaf);
 }
@@ -74,7 +75,7 @@ void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret)
         (void)esp_tls_diag_get(p->owner); /* esp_tls_explain() adds a hint for servers */
         return;
     }
-    const unsigned char *msg = p->ssl.MBEDTLS_PRIVATE(in_msg);
+    const unsigned char *msg = esp_tls_reach_ssl_in_msg(&p->ssl, NULL);
     if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || msg == NULL) {
         return;
     }
@@ -182,8 +183,8 @@ static int server_hello_params(esp_tls_mbedtls_t *p, const unsigned char *m, siz
  * TLS 1.2 ECDHE ServerKeyExchange); best effort, for the trace and esp_tls_get_conn_info. */
 static void note_group(esp_tls_mbedtls_t *p, int state)
 {
-    const unsigned char *m = p->ssl.MBEDTLS_PRIVATE(in_msg);
-    size_t len = p->ssl.MBEDTLS_PRIVATE(in_hslen);
+    size_t len = 0;
+    const unsigned char *m = esp_tls_reach_ssl_in_msg(&p->ssl, &len);
     int id = -1;
     if (m == NULL || len < 8 || len > MBEDTLS_SSL_IN_CONTENT_LEN) {
         return;
@@ -208,13 +209,13 @@ int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p)
     int ret = 0;
     /* the condition of mbedtls_ssl_handshake(): a TLS 1.3 server goes on past
      * HANDSHAKE_OVER's value to send its tickets */
-    while (ssl->MBEDTLS_PRIVATE(state) != MBEDTLS_SSL_HANDSHAKE_OVER) {
-        int before = ssl->MBEDTLS_PRIVATE(state);
+    while (esp_tls_reach_ssl_state(ssl) != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        int before = esp_tls_reach_ssl_state(ssl);
         ret = esp_tls_mbedtls_dynbuf_before_step(p->owner);
         if (ret == 0) {
             ret = mbedtls_ssl_handshake_step(ssl);
         }
-        int after = ssl->MBEDTLS_PRIVATE(state);
+        int after = esp_tls_reach_ssl_state(ssl);
         if (ret == 0 && p->owner->role == ESP_TLS_CLIENT && after != before) {
             note_group(p, before);
         }

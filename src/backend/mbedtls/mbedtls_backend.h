@@ -11,6 +11,11 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
+/* Mbed TLS before 3.6.7 refuses in TLS 1.2 the RSA-PSS it offered for TLS 1.3
+ * (Mbed-TLS/mbedtls#10668): a client allowing both versions then retries once without RSA-PSS
+ * (ops.c). 3.6.7 fixed it (tests/interop/features.sh checks both). */
+#define ESP_TLS_MBEDTLS_PSS_RETRY (MBEDTLS_VERSION_NUMBER < 0x03060700)
+
 /** A reference-counted global CA store (ca_store.c). */
 typedef struct esp_tls_ca_store esp_tls_ca_store_t;
 

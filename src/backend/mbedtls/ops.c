@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Mbed TLS backend ops: create, handshake, read, write, destroy (reference §6.4-§6.7).
+ * Mbed TLS backend ops: create, handshake, read, write, destroy, with the
+ * results ESP-IDF's esp_tls_mbedtls.c gives (docs/COMPAT.md lists where they differ).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -144,16 +145,23 @@ static const char *handshake_hint(const esp_tls_t *tls, int ret)
 }
 
 /*
- * Mbed TLS 3.6.6 offers rsa_pss_rsae_* (needed for TLS 1.3) when both versions are allowed,
- * then refuses it in a TLS 1.2 ServerKeyExchange (Mbed-TLS/mbedtls#10668, fixed in 3.6.7).
- * When a server does exactly that, one more handshake without RSA-PSS succeeds; TLS 1.3 stays
- * allowed on that attempt, so its downgrade protection still applies.
+ * Mbed TLS up to 3.6.6 offers rsa_pss_rsae_* (needed for TLS 1.3) when both versions are
+ * allowed, then refuses it in a TLS 1.2 ServerKeyExchange (Mbed-TLS/mbedtls#10668, fixed in
+ * 3.6.7). When a server does exactly that, one more handshake without RSA-PSS succeeds; TLS 1.3
+ * stays allowed on that attempt, so its downgrade protection still applies. Compiled only for
+ * the versions that need it (ESP_TLS_MBEDTLS_PSS_RETRY, mbedtls_backend.h).
  */
 static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
 {
+#if ESP_TLS_MBEDTLS_PSS_RETRY
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     return ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER && !tls->retried && p->offers_both &&
            mbedtls_ssl_get_version_number(&p->ssl) == MBEDTLS_SSL_VERSION_TLS1_2;
+#else
+    (void)tls;
+    (void)ret;
+    return false;
+#endif
 }
 
 static int mb_handshake(esp_tls_t *tls)

@@ -55,10 +55,10 @@ int esp_tls_policy_parse_der(mbedtls_x509_crt *chain, const unsigned char *buf, 
 int esp_tls_policy_parse(mbedtls_x509_crt *chain, const unsigned char *buf, size_t len);
 
 /*
- * The TLS layer's own parsing of the peer's Certificate message. The build renames the
- * references of libmbedtls (ssl_tls.c, ssl_tls13_generic.c) to mbedtls_x509_crt_parse_der and
- * mbedtls_x509_crt_parse_der_nocopy into these (cmake/peer_parse_hook.cmake), so that the
- * server's intermediates are parsed as CA certificates the user loads are.
+ * The TLS layer's own parsing of the peer's Certificate message: reach/tls_hooked.c compiles
+ * Mbed TLS's ssl_tls.c and ssl_tls13_generic.c with their calls to mbedtls_x509_crt_parse_der
+ * and mbedtls_x509_crt_parse_der_nocopy renamed to these, so that the server's intermediates
+ * are parsed as CA certificates the user loads are.
  */
 int esp_tls_policy_peer_parse_der(mbedtls_x509_crt *chain, const unsigned char *buf, size_t len);
 int esp_tls_policy_peer_parse_der_nocopy(mbedtls_x509_crt *chain, const unsigned char *buf,

@@ -125,7 +125,7 @@ uint32_t esp_tls_policy_leaf_name(const mbedtls_x509_crt *leaf, const char *name
     if (name == NULL || name[0] == '\0') {
         return 0; /* no name check asked for (skip_common_name) */
     }
-    if (!(leaf->MBEDTLS_PRIVATE(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
+    if (!mbedtls_x509_crt_has_ext_type(leaf, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
         /* Mbed TLS checked the CN; a pinned certificate is trusted as it is */
         return CN_FALLBACK || pinned ? 0 : MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }

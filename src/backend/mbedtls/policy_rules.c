@@ -74,14 +74,14 @@ static uint32_t ca_rules(const policy_cert_t *c)
                            crt, MBEDTLS_OID_SERVER_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH))
                            ? MBEDTLS_X509_BADCERT_EXT_KEY_USAGE
                            : 0;
-        return (has_bc && critical && crt->MBEDTLS_PRIVATE(ca_istrue) ? 0 : BAD) | eku;
+        return (has_bc && critical && mbedtls_x509_crt_get_ca_istrue(crt) == 1 ? 0 : BAD) | eku;
     }
     if (c->top) {
         return 0;
     }
-    uint32_t flags = crt->MBEDTLS_PRIVATE(ca_istrue) ? BAD : 0;
+    uint32_t flags = mbedtls_x509_crt_get_ca_istrue(crt) == 1 ? BAD : 0;
     if (mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) == 0 &&
-        (crt->MBEDTLS_PRIVATE(ext_types) & MBEDTLS_X509_EXT_KEY_USAGE)) {
+        mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_KEY_USAGE)) {
         flags |= MBEDTLS_X509_BADCERT_KEY_USAGE;
     }
     if (EXT(crt, MBEDTLS_OID_NAME_CONSTRAINTS, &critical)) {

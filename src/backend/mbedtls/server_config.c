@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Server configuration translator (reference §6.6): defaults, user data, ALPN, the
- * certificate-select hook, client authentication, own credentials, tickets, versions.
+ * Server configuration translator (esp_tls_cfg_server_t to Mbed TLS): defaults, user data, ALPN,
+ * the certificate-select hook, client authentication, own credentials, tickets, versions.
  */
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /*
  * Server session ticket keys (RFC 5077; TLS 1.3 tickets, RFC 8446 §4.6.1). Unlike ESP-IDF's,
  * a failed init leaves cfg->ticket_ctx NULL and free releases the memory and clears the
- * pointer (reference §11.3).
+ * pointer (ESP-IDF leaves the context dangling when init fails).
  */
 #include "../../mem/mem.h"
 #include "esp_log.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Server verification for a client: the first configured option wins (reference §6.5):
+ * Server verification for a client: the first configured option wins, in ESP-IDF's order:
  * bundle, global CA store, CA buffer; otherwise the insecure skip option or an error.
  */
 #include <stdint.h>
@@ -12,6 +12,7 @@
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
 #include "policy.h"
+#include "reach/reach.h"
 
 /* PSK is used only with CONFIG_ESP_TLS_PSK_VERIFICATION, as on ESP-IDF */
 #if CONFIG_ESP_TLS_PSK_VERIFICATION
@@ -30,8 +31,8 @@ static esp_err_t use_bundle(esp_tls_t *tls, const esp_tls_cfg_t *cfg)
     mbedtls_ssl_conf_verify(&p->conf, NULL, NULL);
     (void)cfg->crt_bundle_attach(&p->conf); /* ESP-IDF ignores its result too */
     /* The attach function may install its own verify callback: ours calls it first. */
-    p->inner_vrfy = p->conf.MBEDTLS_PRIVATE(f_vrfy);
-    p->inner_vrfy_ctx = p->conf.MBEDTLS_PRIVATE(p_vrfy);
+    p->inner_vrfy = esp_tls_reach_conf_vrfy(&p->conf);
+    p->inner_vrfy_ctx = esp_tls_reach_conf_vrfy_ctx(&p->conf);
     p->verify_with_ca = true;
     return ESP_OK;
 #else
@@ -87,7 +88,7 @@ static esp_err_t no_verification(esp_tls_t *tls)
 bool esp_tls_mbedtls_crt_matches_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                                     size_t ip_len, const char *text)
 {
-    if (!(crt->MBEDTLS_PRIVATE(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
+    if (!mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME)) {
         const mbedtls_x509_name *cn = &crt->subject;
         for (; cn != NULL; cn = cn->next) {
             if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &cn->oid) == 0) {
@@ -249,7 +250,8 @@ void esp_tls_mbedtls_report_verify(esp_tls_t *tls)
         return;
     }
     /* Taken from the verify result, not the peer certificate, which Mbed TLS 3 has not
-     * stored yet when verification fails (reference §14.1). */
+     * stored yet when verification fails (ESP-IDF v5.5 reads them from the certificate
+     * and so reports flags 0 for CN mismatch, unknown CA and expiry). */
     esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_MBEDTLS_CERT_FLAGS, (int)flags);
     char info[512];
     int n = mbedtls_x509_crt_verify_info(info, sizeof(info), "  ! ", flags);

@@ -14,6 +14,7 @@
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
 #include "policy.h"
+#include "reach/reach.h"
 
 static const char *TAG = "esp-tls-verify";
 
@@ -63,27 +64,12 @@ static uint32_t usage_flags(const mbedtls_x509_crt *leaf)
 /* The verification call of Mbed TLS' handshake, on the fields the client config set. */
 static uint32_t run_verify(esp_tls_mbedtls_t *p, mbedtls_x509_crt *chain)
 {
-    const mbedtls_ssl_config *c = &p->conf;
-    const char *name = p->ssl.MBEDTLS_PRIVATE(hostname);
+    const char *name = mbedtls_ssl_get_hostname(&p->ssl);
     if (name != NULL && name[0] == '\0') {
         name = NULL; /* Mbed TLS' mark for "set to NULL on purpose": no name check */
     }
     uint32_t flags = 0;
-    int ret;
-#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
-    if (c->MBEDTLS_PRIVATE(f_ca_cb) != NULL) {
-        ret = mbedtls_x509_crt_verify_with_ca_cb(
-            chain, c->MBEDTLS_PRIVATE(f_ca_cb), c->MBEDTLS_PRIVATE(p_ca_cb),
-            c->MBEDTLS_PRIVATE(cert_profile), name, &flags, c->MBEDTLS_PRIVATE(f_vrfy),
-            c->MBEDTLS_PRIVATE(p_vrfy));
-    } else
-#endif
-    {
-        ret = mbedtls_x509_crt_verify_with_profile(
-            chain, c->MBEDTLS_PRIVATE(ca_chain), c->MBEDTLS_PRIVATE(ca_crl),
-            c->MBEDTLS_PRIVATE(cert_profile), name, &flags, c->MBEDTLS_PRIVATE(f_vrfy),
-            c->MBEDTLS_PRIVATE(p_vrfy));
-    }
+    int ret = esp_tls_reach_verify_as_handshake(&p->conf, chain, name, &flags);
     if (ret != 0 && flags == 0) {
         flags = MBEDTLS_X509_BADCERT_OTHER; /* a fatal error without a flag */
     }

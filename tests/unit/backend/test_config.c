@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/backend/mbedtls/{client_config,verify,credentials,ca_store}.c: how
- * esp_tls_cfg_t is translated into an Mbed TLS configuration (reference §6.5, §1.5, §6.8).
+ * esp_tls_cfg_t is translated into an Mbed TLS configuration (client, server and global CA store
+ * options, as ESP-IDF's esp_tls_mbedtls.c applies them).
  *
  * Driven through the public API against a 127.0.0.1 listener that completes the TCP
  * handshake (in its backlog) but never sends a byte: the SSL setup runs, and when it
@@ -460,7 +461,7 @@ static void check_outcome(const esp_tls_cfg_t *cfg, int expect_rc, esp_err_t exp
     case CODE_EXACT: assert_int_equal(tls_code, code); break;
     }
     if (expect_error != TIMEOUT) {
-        /* a setup failure moves the connection to FAIL (reference §6.1) */
+        /* a setup failure moves the connection to FAIL (src/core/esp_tls.c) */
         assert_int_equal(st, ESP_TLS_FAIL);
     } else {
         /* the deadline expired in the handshake (-1, as ESP-IDF v5.5): the state stays

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/bundle/bundle_format.c and esp_crt_bundle_set(): the bundle's binary
- * format (reference §3.2), both layouts, lookups, and every kind of malformed blob. Blobs are
- * copied into heap buffers of their exact size, so an over-read fails under ASan/Valgrind.
+ * format (src/bundle/bundle_format.h), both layouts, lookups, and every kind of malformed blob.
+ * Blobs are copied into heap buffers of their exact size, so an over-read fails under
+ * ASan/Valgrind.
  */
 #include "unit_support.h"
 

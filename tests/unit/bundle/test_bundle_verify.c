@@ -11,6 +11,7 @@
 
 #include "unit_support.h"
 
+#include "backend/mbedtls/reach/reach.h"
 #include "bundle/bundle_internal.h"
 #include "bundle_test_pki.h"
 #include "bundle_test_util.h"
@@ -282,24 +283,24 @@ static void test_attach_and_detach_conf(void **state)
     mbedtls_ssl_config conf;
     mbedtls_ssl_config_init(&conf);
     assert_int_equal(esp_crt_bundle_attach_mode(&conf, ESP_CRT_BUNDLE_MODE_DEFAULT), ESP_OK);
-    assert_ptr_equal(conf.MBEDTLS_PRIVATE(f_vrfy), esp_crt_verify_callback);
-    assert_true(esp_crt_bundle_in_use(conf.MBEDTLS_PRIVATE(ca_chain)));
+    assert_ptr_equal(esp_tls_reach_conf_vrfy(&conf), esp_crt_verify_callback);
+    assert_true(esp_crt_bundle_in_use(esp_tls_reach_conf_ca_chain(&conf)));
     esp_crt_bundle_detach(&conf);
-    assert_null(conf.MBEDTLS_PRIVATE(f_vrfy));
-    assert_null(conf.MBEDTLS_PRIVATE(ca_chain));
+    assert_null(esp_tls_reach_conf_vrfy(&conf));
+    assert_null(esp_tls_reach_conf_ca_chain(&conf));
     assert_int_equal(esp_crt_bundle_set(s_main, s_main_len), ESP_OK);
     assert_int_equal(esp_crt_bundle_attach_mode(&conf, ESP_CRT_BUNDLE_MODE_CROSS_SIGNED), ESP_OK);
-    assert_ptr_equal(conf.MBEDTLS_PRIVATE(f_ca_cb), esp_crt_bundle_ca_cb);
-    assert_false(esp_crt_bundle_in_use(conf.MBEDTLS_PRIVATE(ca_chain)));
+    assert_ptr_equal(esp_tls_reach_conf_ca_cb(&conf), esp_crt_bundle_ca_cb);
+    assert_false(esp_crt_bundle_in_use(esp_tls_reach_conf_ca_chain(&conf)));
     esp_crt_bundle_detach(&conf);
-    assert_null(conf.MBEDTLS_PRIVATE(f_ca_cb));
+    assert_null(esp_tls_reach_conf_ca_cb(&conf));
     assert_false(esp_crt_bundle_in_use(NULL));
     /* the configured mode is what esp_crt_bundle_attach() installs */
     assert_int_equal(esp_crt_bundle_set(s_main, s_main_len), ESP_OK);
     assert_int_equal(esp_crt_bundle_attach(&conf), ESP_OK);
     assert_true(esp_crt_bundle_configured_mode() == ESP_CRT_BUNDLE_MODE_CROSS_SIGNED
-                    ? conf.MBEDTLS_PRIVATE(f_ca_cb) == esp_crt_bundle_ca_cb
-                    : esp_crt_bundle_in_use(conf.MBEDTLS_PRIVATE(ca_chain)));
+                    ? esp_tls_reach_conf_ca_cb(&conf) == esp_crt_bundle_ca_cb
+                    : esp_crt_bundle_in_use(esp_tls_reach_conf_ca_chain(&conf)));
     mbedtls_ssl_config_free(&conf);
 }
 

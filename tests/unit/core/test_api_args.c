@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/core/esp_tls.c and src/core/tcp.c: argument handling and the return
- * conventions of every public function (reference §1.5, §6.2, §8). Network: 127.0.0.1 only.
+ * conventions of every public function (ESP-IDF's return values and error captures). Network:
+ * 127.0.0.1 only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,7 +61,7 @@ static void test_io_unconnected_handle(void **state)
     assert_int_equal(esp_tls_conn_write(tls, buf, 5), -1);
     assert_int_equal(esp_tls_conn_read(tls, buf, sizeof(buf)), -1);
     assert_int_equal(esp_tls_conn_read(tls, NULL, 0), -1);
-    /* reference §14.2: -1 and nothing captured */
+    /* -1 and nothing captured (ESP-IDF v5.5.2 calls a NULL function pointer here) */
     assert_int_equal(last_error_of(tls), ESP_OK);
     assert_int_equal(esp_tls_conn_destroy(tls), 0);
 }
@@ -94,7 +95,7 @@ static void test_io_connected_plain_tcp(void **state)
     assert_int_equal(esp_tls_conn_read(tls, buf, sizeof(buf)), 4);
     assert_memory_equal(buf, "wxyz", 4);
     assert_int_equal(esp_tls_get_bytes_avail(tls), 0);
-    /* connecting again on a connected handle fails (reference §6.1, state DONE) */
+    /* connecting again on a connected handle fails (state DONE, src/core/esp_tls.c) */
     assert_int_equal(esp_tls_conn_new_sync("127.0.0.1", 9, port, &cfg, tls), -1);
     assert_int_equal(esp_tls_conn_new_async("127.0.0.1", 9, port, &cfg, tls), -1);
     assert_int_equal(esp_tls_get_conn_state(tls, &st), ESP_OK);
@@ -386,7 +387,7 @@ static void test_connect_on_failed_handle(void **state)
     int port = 0;
     int lfd = unit_listener(&port);
     assert_true(lfd >= 0);
-    /* a FAIL handle does not connect again, even to a reachable peer (reference §6.1) */
+    /* a FAIL handle does not connect again, even to a reachable peer (state FAIL is final) */
     esp_tls_cfg_t cfg = {.is_plain_tcp = true, .timeout_ms = 2000};
     esp_tls_t *tls = new_handle();
     assert_int_equal(esp_tls_set_conn_state(tls, ESP_TLS_FAIL), ESP_OK);
@@ -492,7 +493,7 @@ static void test_plain_tcp_refused(void **state)
         assert_int_equal(esp_tls_plain_tcp_connect("127.0.0.1", 9, port, cfgs[i], &st.e, &fd),
                          ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST);
         assert_int_equal(st.sock_errno, ECONNREFUSED);
-        /* the ESP slot is left to the caller (reference §2.3 note 1) */
+        /* the ESP slot is left to the caller: esp_tls_plain_tcp_connect() records only errno */
         assert_int_equal(st.e.last_error, 0);
         assert_int_equal(fd, 55);
     }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests of src/core/error.c: the error tracker (reference §2.2, §2.3).
+ * Unit tests of src/core/error.c: the error tracker (src/core/error.c).
  */
 #include "unit_support.h"
 

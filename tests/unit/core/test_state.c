@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The connection state machine, pass by pass (src/core/esp_tls.c, reference §6.1):
+ * The connection state machine, pass by pass (src/core/esp_tls.c):
  * esp_tls_conn_new_async() with non_block against 127.0.0.1 listeners the test owns.
  * Each pass returns -1, 0 or 1, and leaves a state and a poll target behind.
  */

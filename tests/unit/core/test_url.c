@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests of src/core/url.c: esp_tls_url_parse() (reference §6.9).
+ * Unit tests of src/core/url.c: esp_tls_url_parse() (ESP-IDF's host/port rules for
+ * esp_tls_conn_http_new_sync()).
  */
 #include "unit_support.h"
 

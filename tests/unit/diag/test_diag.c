@@ -84,7 +84,8 @@ static void test_explain_every_header_code(void **state)
     assert_true(checked >= 30);
 }
 
-/* The Mbed TLS codes of reference §12 and the FAQ: a cause and (for real errors) a fix. */
+/* The Mbed TLS codes users meet through ESP-TLS (its FAQ among them): a cause and (for real errors)
+ * a fix. */
 static void test_explain_reference_codes(void **state)
 {
     (void)state;

@@ -3,7 +3,7 @@
  * Unit tests of src/transport/transport.c and the argument handling of the tcp and ssl
  * transports: every public function with NULL and invalid arguments (ESP-IDF's return values),
  * lists, custom transports built with esp_transport_set_func(), the error storage shared with
- * esp_tls, and the keep-alive layout (reference §10, §2.2). Network: 127.0.0.1 only.
+ * esp_tls, and the keep-alive layout (src/transport/transport_internal.h). Network: 127.0.0.1 only.
  */
 #include <errno.h>
 

@@ -3,8 +3,8 @@
  * Unit tests of the ssl transport (src/transport/) against an Mbed TLS echo server in a thread
  * (tls_peer.c): the server-verification and client-authentication setters shown to reach
  * esp_tls through what the connection does, and read/write/poll/close/async mapped as ESP-IDF's
- * transport maps them (reference §10). Certificates are generated at test time with the openssl
- * CLI; without it the tests skip.
+ * transport maps them (as ESP-IDF's transport_ssl.c). Certificates are generated at test time with
+ * the openssl CLI; without it the tests skip.
  */
 #include "ssl_fixture.h"
 

@@ -3,7 +3,7 @@
  * Unit tests of the protocol, socket and hardware setters of the ssl transport
  * (src/transport/transport_setters.c), each shown to reach esp_tls through what the connection
  * does: what the Mbed TLS server thread negotiated (tls_peer.c), socket options, or the error
- * esp_tls reports (reference §10).
+ * esp_tls reports (as ESP-IDF's transport_ssl.c).
  */
 #include "ssl_fixture.h"
 

@@ -3,8 +3,8 @@
  * Unit tests of the tcp transport (src/transport/transport_esp_tls.c with is_plain_tcp) against
  * a 127.0.0.1 listener of the test: sync and async connect, read/write/poll results, timeouts,
  * the peer's FIN and RST, refused connects and the errno they leave, socket options
- * (reference §10). Timing bounds are generous (Valgrind) but catch a wait that is skipped or
- * never ends.
+ * (ESP-IDF's transport_ssl.c semantics). Timing bounds are generous (Valgrind) but catch a wait
+ * that is skipped or never ends.
  */
 #include <errno.h>
 #include <net/if.h>

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Release what a finished handshake no longer needs (ESP-IDF's CONFIG_MBEDTLS_DYNAMIC_FREE_*
- * options, reference §4.2 and §5): the CA certificates parsed from cacert_buf, the own
+ * options, Kconfig): the CA certificates parsed from cacert_buf, the own
  * certificate and key, and the peer's certificate. Done once the handshake is over, for
  * either role. The certificate bundle and the global CA store are never touched: only this
  * connection's own copies are released.
  */
 #include "mbedtls_private.h" /* first: the config's key/certificate list */
 
-#include "dynbuf.h"
+#include "../dynbuf.h"
+#include "../mbedtls_backend.h"
 #include "mbedtls/platform.h"
-#include "mbedtls_backend.h"
 
 static void free_ca(esp_tls_mbedtls_t *p)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (reference §5, own design).
+ * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (ESP-IDF patches Mbed TLS for it;
+ * this is an own design that does not).
  *
  * Mbed TLS keeps a receive and a send record buffer per connection. Built with
  * MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH, its record layer bounds every access by the lengths
@@ -28,14 +29,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../core/bio.h"
-#include "../../mem/mem.h"
-#include "dynbuf.h"
+#include "../../../core/bio.h"
+#include "../../../mem/mem.h"
+#include "../dynbuf.h"
+#include "../mbedtls_backend.h"
 #include "esp_log.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/version.h"
-#include "mbedtls_backend.h"
 
 #if MBEDTLS_VERSION_NUMBER != 0x03060600
 #error "CONFIG_MBEDTLS_DYNAMIC_BUFFER relies on the record layer of Mbed TLS 3.6.6 exactly"
