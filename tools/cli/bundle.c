@@ -154,7 +154,7 @@ static const char *not_ca(const mbedtls_x509_crt *crt)
     if (crt->version != 3) {
         return "an X.509 v1/v2 certificate cannot say it is a CA";
     }
-    if (!crt->MBEDTLS_PRIVATE(ca_istrue)) {
+    if (mbedtls_x509_crt_get_ca_istrue(crt) != 1) {
         return "its basicConstraints do not say cA TRUE";
     }
     if (mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0) {

@@ -151,11 +151,11 @@ static int alt_path_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
 static void path_cfg(esp_tls_mbedtls_t *p, esp_tls_path_cfg_t *cfg)
 {
     const mbedtls_ssl_config *c = &p->conf;
-    const char *name = p->ssl.MBEDTLS_PRIVATE(hostname);
+    const char *name = mbedtls_ssl_get_hostname(&p->ssl);
     memset(cfg, 0, sizeof(*cfg));
-    cfg->ca_chain = c->MBEDTLS_PRIVATE(ca_chain);
-    cfg->ca_crl = c->MBEDTLS_PRIVATE(ca_crl);
-    cfg->profile = c->MBEDTLS_PRIVATE(cert_profile);
+    cfg->ca_chain = esp_tls_reach_conf_ca_chain_mut(c);
+    cfg->ca_crl = esp_tls_reach_conf_ca_crl(c);
+    cfg->profile = esp_tls_reach_conf_cert_profile(c);
     cfg->name = name != NULL && name[0] != '\0' ? name : NULL; /* "": no name check */
     cfg->f_vrfy = alt_path_cb;
     cfg->p_vrfy = p;
@@ -188,7 +188,7 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
     log_crt(crt, depth, *flags);
     p->chain_flags |= *flags;
     if (depth == 0 && (*flags | p->held_flags) != 0 && p->inner_vrfy == NULL &&
-        p->conf.MBEDTLS_PRIVATE(ca_chain) != NULL) {
+        esp_tls_reach_conf_ca_chain(&p->conf) != NULL) {
         esp_tls_path_cfg_t cfg;
         path_cfg(p, &cfg);
         esp_tls_policy_path_step(&p->held_flags, crt, depth, flags, &cfg);

@@ -59,6 +59,24 @@ static inline const mbedtls_x509_crt *esp_tls_reach_conf_ca_chain(const mbedtls_
     return c->MBEDTLS_PRIVATE(ca_chain);
 }
 
+/* Path building (policy_path.c) verifies other paths with the handshake's own anchors, CRL
+ * and profile: Mbed TLS has setters for them, no getters. */
+static inline mbedtls_x509_crt *esp_tls_reach_conf_ca_chain_mut(const mbedtls_ssl_config *c)
+{
+    return c->MBEDTLS_PRIVATE(ca_chain);
+}
+
+static inline mbedtls_x509_crl *esp_tls_reach_conf_ca_crl(const mbedtls_ssl_config *c)
+{
+    return c->MBEDTLS_PRIVATE(ca_crl);
+}
+
+static inline const mbedtls_x509_crt_profile *
+esp_tls_reach_conf_cert_profile(const mbedtls_ssl_config *c)
+{
+    return c->MBEDTLS_PRIVATE(cert_profile);
+}
+
 #if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
 static inline mbedtls_x509_crt_ca_cb_t esp_tls_reach_conf_ca_cb(const mbedtls_ssl_config *c)
 {
