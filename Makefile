@@ -69,6 +69,8 @@ bench: all
 	sh bench/run.sh $(RELEASE) $(BUILD)/lean
 	sh bench/bundle_mem.sh $(RELEASE)
 	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
+	BENCH_OUT=$(BUILD)/bench sh bench/whole.sh $(RELEASE) $(BUILD)/lean
+	sh bench/client_cpu.sh $(RELEASE)
 
 menuconfig: bootstrap
 	@[ -f sdkconfig ] || cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

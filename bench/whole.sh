@@ -15,17 +15,12 @@ set -eu
 build=${1:-build/release}
 lean=${2:-build/lean}
 here=$(cd "$(dirname "$0")" && pwd)
-stock_dir=${BENCH_STOCK_DIR:-build/bench-stock}
 out_dir=${BENCH_OUT:-build/bench}
 for f in "$build/bench/mem_client" "$lean/bench/mem_client"; do
     [ -x "$f" ] || { echo "whole.sh: $f missing (make; make PRESET=lean)" >&2; exit 2; }
 done
-stock=$stock_dir/programs/ssl/ssl_client2
-if [ ! -x "$stock" ]; then
-    cmake -S build/deps/mbedtls-src -B "$stock_dir" -DCMAKE_BUILD_TYPE=Release -DENABLE_TESTING=OFF \
-        -DENABLE_PROGRAMS=ON -DUSE_SHARED_MBEDTLS_LIBRARY=OFF >/dev/null
-    cmake --build "$stock_dir" -j"${JOBS:-2}" --target ssl_client2 >/dev/null
-fi
+. "$here/stock.sh"
+stock=$(stock_prog ssl_client2)
 certs=$build/bench-certs
 sh "$here/../tests/certs/gen.sh" "$certs" >/dev/null
 mkdir -p "$out_dir"
@@ -125,6 +120,7 @@ echo "|--------------|-----------|--------|----------|--------|----------|"
 for auth in ca mutual; do
     for host in localhost 127.0.0.1; do
         for c in esp-tls esp-tls-lean ssl_client2 openssl gnutls curl; do
+            # shellcheck disable=SC2046 # three words
             set -- $(client $c $host $auth)
             printf '| %-12s | %-9s | %-6s | %8s | %6s | %8s |\n' $c $host $auth "$1" "$2" "$3"
             echo "$c,$host,$auth,$1,$2,$3" >>"$csv"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../mem/mem.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
@@ -111,7 +112,7 @@ void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p)
         mbedtls_x509_crt_free(&p->own->cert);
         mbedtls_pk_free(&p->own->key);
         (void)psa_destroy_key(p->own->psa_key); /* a no-op for 0 */
-        mbedtls_free(p->own);
+        esp_tls_mem_free(p->own);               /* wiped: it held the key */
         p->own = NULL;
     }
 }
