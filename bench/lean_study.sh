@@ -13,7 +13,7 @@ shift || true
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 N=${BENCH_HANDSHAKES:-3}
-[ $# -gt 0 ] || set -- default dynbuf dynbuf_freecfg asym psa dynbuf_freepeer ecpw2
+[ $# -gt 0 ] || set -- default dynbuf dynbuf_freecfg asym psa dynbuf_freepeer ecpw2 combo
 certs=$build/bench-certs
 sh "$here/../tests/certs/gen.sh" "$certs" >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/esp-tls-study.XXXXXX")
@@ -36,6 +36,9 @@ lines() { # NAME: the variant's sdkconfig lines
     dynbuf_freepeer) printf '%s\n' CONFIG_MBEDTLS_DYNAMIC_BUFFER=y CONFIG_MBEDTLS_DYNAMIC_FREE_PEER_CERT=y ;;
     psa) printf '%s\n' CONFIG_MBEDTLS_USE_PSA_CRYPTO=y CONFIG_MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS=y ;;
     ecpw2) echo CONFIG_MBEDTLS_ECP_WINDOW_SIZE=2 ;;
+    combo) # the ones that cost no CPU and keep the peer certificate, together
+        lines dynbuf_freecfg
+        lines psa ;;
     *) echo "lean_study.sh: unknown variant $1" >&2; exit 2 ;;
     esac
 }
@@ -46,8 +49,8 @@ variant_client() { # NAME -> path of its mem_client ("default": DEFAULT_BUILD's)
     lines "$1" >"$d/variant.cfg"
     rm -f "$d/sdkconfig"
     cmake -S "$root" -B "$d" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDKCONFIG="$d/sdkconfig" \
-        -DSDKCONFIG_DEFAULTS="$root/sdkconfig.defaults;$d/variant.cfg" >/dev/null
-    cmake --build "$d" -j"${JOBS:-2}" --target mem_client >/dev/null
+        -DSDKCONFIG_DEFAULTS="$root/sdkconfig.defaults;$d/variant.cfg" >"$d/configure.log" 2>&1
+    cmake --build "$d" -j"${JOBS:-2}" --target mem_client >"$d/build.log" 2>&1
     echo "$d/bench/mem_client"
 }
 
