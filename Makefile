@@ -83,6 +83,8 @@ bench: all
 	sh bench/bundle_mem.sh $(RELEASE)
 	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
 	sh bench/http_mem.sh $(RELEASE)
+	BENCH_OUT=$(BUILD)/bench sh bench/whole.sh $(RELEASE) $(BUILD)/lean
+	sh bench/client_cpu.sh $(RELEASE)
 
 # The API reference from include/ (Doxygen, docs/Doxyfile) into build/docs/html; undocumented
 # public functions are listed (build/docs/warnings.log), not fatal.

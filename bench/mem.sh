@@ -8,7 +8,6 @@ set -eu
 build=${1:-build/release}
 lean=${2:-build/lean}
 here=$(cd "$(dirname "$0")" && pwd)
-stock_dir=${BENCH_STOCK_DIR:-build/bench-stock}
 for f in "$build/bench/mem_client" "$lean/bench/mem_client" "$build/esp_crt_bundle_gen"; do
     [ -x "$f" ] || { echo "mem.sh: $f missing (make; make PRESET=lean)" >&2; exit 2; }
 done
@@ -19,12 +18,8 @@ pids=""
 trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$tmp"' EXIT INT TERM
 
 # Stock Mbed TLS 3.6: programs/ssl/ssl_client2 from the same Debian source package, stock config
-stock=$stock_dir/programs/ssl/ssl_client2
-if [ ! -x "$stock" ]; then
-    cmake -S build/deps/mbedtls-src -B "$stock_dir" -DCMAKE_BUILD_TYPE=Release -DENABLE_TESTING=OFF \
-        -DENABLE_PROGRAMS=ON -DUSE_SHARED_MBEDTLS_LIBRARY=OFF >/dev/null
-    cmake --build "$stock_dir" -j"${JOBS:-2}" --target ssl_client2 >/dev/null
-fi
+. "$here/stock.sh"
+stock=$(stock_prog ssl_client2)
 preload=$(cd "$build/bench" && pwd)/libmalloc_count.so
 
 roots=/etc/ssl/certs/ca-certificates.crt

@@ -4,12 +4,16 @@
  * (esp_tls_get_mem_stats(): every allocation of esp-tls and Mbed TLS).
  *
  *   mem_client --port P (--ca FILE | --bundle FILE) [--cert FILE --key FILE]
- *              [--tls12|--tls13] [--size N] [--cycles N] [--max-record N]
+ *              [--tls12|--tls13] [--size N] [--cycles N] [--max-record N] [--host H]
+ *              [--no-count]
  *
- * Connects to 127.0.0.1:P ("localhost"), sends "GET\n" and reads N bytes (default 16384; the
- * bench server sends them as one record). Prints, in bytes above the heap in use before the
- * connection: hs_peak (during esp_tls_conn_new_sync), idle (after the response, connection
- * open), rx_peak (while writing the request and receiving the response) and peak (both).
+ * Connects to H:P (default "localhost", resolved by the library; an IP literal such as
+ * 127.0.0.1 is connected to without DNS and verified as "localhost"), sends "GET\n" and reads N
+ * bytes (default 16384; the bench server sends them as one record). Prints, in bytes above the heap
+ * in use before the connection: hs_peak (during esp_tls_conn_new_sync), idle (after the response,
+ * connection open), rx_peak (while writing the request and receiving the response) and peak (both).
+ * --no-count turns the library's counting allocator off (esp_tls_mem_set_counting(false)): the
+ * figures are then zero; for instruction counts (bench/client_cpu.sh).
  * With --cycles N it connects and closes N times instead and prints leak= (heap in use after
  * the cycles minus before).
  */
@@ -26,6 +30,7 @@ typedef struct {
     int version;
     size_t size;
     long cycles;
+    const char *host;
     unsigned max_record; /* --max-record: esp_tls_cfg_t.peer_record_size */
     char *ca, *bundle, *cert, *key;
     size_t ca_len, bundle_len, cert_len, key_len;
@@ -38,8 +43,11 @@ static char *slurp(const char *path, size_t *len)
         perror(path);
         exit(2);
     }
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    /* exactly the file's size: whole-process heap figures (bench/whole.sh) count this too */
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    rewind(f);
+    char *buf = size > 0 ? malloc((size_t)size + 1) : NULL;
+    size_t n = buf ? fread(buf, 1, (size_t)size, f) : 0;
     fclose(f);
     if (buf == NULL || n == 0) {
         exit(2);
@@ -68,6 +76,12 @@ static void parse(int argc, char **argv, opts_t *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : "";
+        if (!strcmp(a, "--no-count")) {
+            if (esp_tls_mem_set_counting(false) != ESP_OK) {
+                exit(2);
+            }
+            continue;
+        }
         if (!strcmp(a, "--tls12") || !strcmp(a, "--tls13")) {
             o->version = a[6] == '2' ? ESP_TLS_VER_TLS_1_2 : ESP_TLS_VER_TLS_1_3;
             continue;
@@ -79,6 +93,8 @@ static void parse(int argc, char **argv, opts_t *o)
             o->size = (size_t)atol(v);
         } else if (!strcmp(a, "--max-record")) {
             o->max_record = (unsigned)atoi(v);
+        } else if (!strcmp(a, "--host")) {
+            o->host = v;
         } else if (!strcmp(a, "--cycles")) {
             o->cycles = atol(v);
         } else if (!strcmp(a, "--ca")) {
@@ -103,6 +119,7 @@ static void fill_cfg(const opts_t *o, esp_tls_cfg_t *cfg)
     cfg->tls_version = (esp_tls_proto_ver_t)o->version;
     cfg->timeout_ms = 10000;
     cfg->peer_record_size = (uint16_t)o->max_record;
+    cfg->common_name = "localhost"; /* also when connecting to an IP literal */
     if (o->bundle != NULL) {
         cfg->crt_bundle_attach = esp_crt_bundle_attach;
     } else {
@@ -143,7 +160,8 @@ static int one(const opts_t *o, const esp_tls_cfg_t *cfg)
     size_t base = now_bytes();
     esp_tls_reset_mem_peak();
     esp_tls_t *tls = esp_tls_init();
-    if (tls == NULL || esp_tls_conn_new_sync("localhost", 9, o->port, cfg, tls) != 1) {
+    if (tls == NULL ||
+        esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, cfg, tls) != 1) {
         printf("result=0\n");
         esp_tls_conn_destroy(tls);
         return 1;
@@ -165,7 +183,8 @@ static int cycles(const opts_t *o, const esp_tls_cfg_t *cfg)
     size_t before = 0;
     for (long i = 0; i < o->cycles; i++) {
         esp_tls_t *tls = esp_tls_init();
-        if (tls == NULL || esp_tls_conn_new_sync("localhost", 9, o->port, cfg, tls) != 1 ||
+        if (tls == NULL ||
+            esp_tls_conn_new_sync(o->host, (int)strlen(o->host), o->port, cfg, tls) != 1 ||
             exchange(tls, o->size) != 0) {
             printf("result=0\ncycle=%ld\n", i);
             esp_tls_conn_destroy(tls);
@@ -182,7 +201,11 @@ static int cycles(const opts_t *o, const esp_tls_cfg_t *cfg)
 
 int main(int argc, char **argv)
 {
-    opts_t o = {.version = ESP_TLS_VER_ANY, .size = 16384};
+    /* stdout's buffer in static storage: the C library would take 4 KB of heap for it, which
+     * whole-process figures (bench/whole.sh) would charge to the connection */
+    static char out_buf[BUFSIZ];
+    setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
+    opts_t o = {.version = ESP_TLS_VER_ANY, .size = 16384, .host = "localhost"};
     parse(argc, argv, &o);
     if (o.port == 0 || (o.ca == NULL && o.bundle == NULL)) {
         fprintf(stderr, "usage: see the comment at the top of bench/mem_client.c\n");

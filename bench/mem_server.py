@@ -3,7 +3,8 @@
 
     mem_server.py PORT CERT KEY [--client-ca FILE] [--tls12|--tls13]
 
-TLS server on 127.0.0.1:PORT. For each connection: handshake (with --client-ca a client
+TLS server on 127.0.0.1:PORT and, where the host has IPv6, [::1]:PORT too, so that clients
+connecting to "localhost" reach it at its first address. For each connection: handshake (with --client-ca a client
 certificate is required), read a request line, answer 16384 bytes with one write (one
 16384-byte record; the last byte is a newline, which ends ssl_client2's read) and close.
 Default ticket settings of OpenSSL (TLS 1.3: two NewSessionTickets after the handshake).
@@ -35,10 +36,25 @@ def main():
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     if "--tls13" in args:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    srv = socket.socket()
+    socks = [listen(socket.AF_INET, "127.0.0.1", port)]
+    try:
+        socks.append(listen(socket.AF_INET6, "::1", port))
+    except OSError:
+        pass  # no IPv6 loopback
+    for srv in socks[1:]:
+        threading.Thread(target=accept_loop, args=(srv, ctx), daemon=True).start()
+    accept_loop(socks[0], ctx)
+
+
+def listen(family, addr, port):
+    srv = socket.socket(family)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", port))
+    srv.bind((addr, port))
     srv.listen(1024)
+    return srv
+
+
+def accept_loop(srv, ctx):
     while True:
         conn, _ = srv.accept()
         threading.Thread(target=serve, args=(conn, ctx), daemon=True).start()

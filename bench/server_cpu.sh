@@ -13,13 +13,8 @@ shift || true
 here=$(cd "$(dirname "$0")" && pwd)
 W=${BENCH_WARM:-3}
 N=${BENCH_HANDSHAKES:-10}
-stock_dir=${BENCH_STOCK_DIR:-build/bench-stock}
-stock=$stock_dir/programs/ssl/ssl_server2
-if [ ! -x "$stock" ]; then
-    cmake -S build/deps/mbedtls-src -B "$stock_dir" -DCMAKE_BUILD_TYPE=Release -DENABLE_TESTING=OFF \
-        -DENABLE_PROGRAMS=ON -DUSE_SHARED_MBEDTLS_LIBRARY=OFF >/dev/null
-    cmake --build "$stock_dir" -j"${JOBS:-2}" --target ssl_server2 >/dev/null
-fi
+. "$here/stock.sh"
+stock=$(stock_prog ssl_server2)
 certs=$build/bench-certs
 sh "$here/../tests/certs/gen.sh" "$certs" >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/esp-tls-cpu.XXXXXX")

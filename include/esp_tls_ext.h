@@ -112,7 +112,23 @@ typedef struct {
  */
 esp_err_t esp_tls_global_init(void);
 
-/** @brief Read the allocation counters. Counting starts with the first esp_tls_init(). */
+/**
+ * @brief Turn the allocation counters on or off for this process (optional).
+ *
+ * The default is CONFIG_ESP_TLS_MEM_STATS (on). Counting puts a 16-byte header before every
+ * block of esp-tls and Mbed TLS and updates three counters per allocation; off, Mbed TLS uses
+ * the C library's calloc/free directly and esp_tls_get_mem_stats() and
+ * esp_tls_get_global_mem_bytes() report zero. Blocks esp-tls itself frees are wiped either way.
+ * The choice is fixed at the library's first allocation: call this before any other esp-tls
+ * function.
+ *
+ * @param enable true to count, false not to
+ * @return ESP_OK, or ESP_ERR_INVALID_STATE if the library already allocated in the other mode
+ */
+esp_err_t esp_tls_mem_set_counting(bool enable);
+
+/** @brief Read the allocation counters. Counting starts with the first esp_tls_init(); with
+ * counting off (esp_tls_mem_set_counting()) every field is zero. */
 void esp_tls_get_mem_stats(esp_tls_mem_stats_t *stats);
 
 /** @brief Restart peak tracking from the current usage. */

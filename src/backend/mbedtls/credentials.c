@@ -10,6 +10,7 @@
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/platform_util.h"
 #include "mbedtls_backend.h"
 #include "policy.h"
 #include "psa/crypto.h"
@@ -110,7 +111,8 @@ void esp_tls_mbedtls_release_own(esp_tls_mbedtls_t *p)
     if (p->own != NULL) {
         mbedtls_x509_crt_free(&p->own->cert);
         mbedtls_pk_free(&p->own->key);
-        (void)psa_destroy_key(p->own->psa_key); /* a no-op for 0 */
+        (void)psa_destroy_key(p->own->psa_key);            /* a no-op for 0 */
+        mbedtls_platform_zeroize(p->own, sizeof(*p->own)); /* it held the key */
         mbedtls_free(p->own);
         p->own = NULL;
     }
