@@ -7,10 +7,10 @@
  *
  * Input: byte 0 = options (bit 0: propagate_control_frames; bits 1-2: the read size, 1, 7, 125
  * or 4096 bytes; bit 3: the stream starts with the handshake response, parsed by a connect
- * into a 64-byte response_headers buffer), then the server's byte stream. Checked on every input: a read never returns
- * more than asked, the opcode it reports is a known one (a control opcode only when control
- * frames are propagated), the total payload returned does not exceed the input, a parsed header
- * re-encodes to a header that parses to the same fields, and the reads end (no hang).
+ * into a 64-byte response_headers buffer), then the server's byte stream. Checked on every input: a
+ * read never returns more than asked, the opcode it reports is a known one (a control opcode only
+ * when control frames are propagated), the total payload returned does not exceed the input, a
+ * parsed header re-encodes to a header that parses to the same fields, and the reads end (no hang).
  *
  * libFuzzer:  tests/fuzz/run.sh [seconds] fuzz_ws_frame
  * Replay:     built with -DFUZZ_REPLAY (ctest unit.backend.fuzz_ws_frame_replay)

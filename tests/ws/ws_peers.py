@@ -386,7 +386,7 @@ def group_hostile():
         ("vanish_after_handshake", after_handshake(b"", linger=False), ["--", "recv"], ["recv=-1"],
          "Error read data: connection closed or failed after 0 of 2 bytes"),
         ("close_without_tcp_close", after_handshake(frame(0x88, struct.pack(">H", 1001))), ["--timeout", "1500", "--", "recv"],
-         ["recv=-1"], "Connection cannot be terminated gracefully within timeout=1500"),
+         ["recv=-1"], "Connection cannot be terminated gracefully within timeout="),
     ]
     for host in ("127.0.0.1", "::1"):
         for name, act, args, expect, err in cases:
