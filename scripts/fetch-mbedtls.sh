@@ -36,8 +36,12 @@ out=$(cd "$out" && pwd)
 src="$out/mbedtls-src"
 stamp="$src/.esp-tls-ok"
 patches=$(find "$patch_dir" -maxdepth 1 -name '*.patch' | LC_ALL=C sort)
+# the list is split at newlines only (a checkout path may hold spaces)
+IFS='
+'
 # shellcheck disable=SC2086
 patch_set=$( { [ -z "$patches" ] || cat $patches; } | sha256sum | cut -d' ' -f1)
+unset IFS
 if [ -f "$stamp" ] && grep -qxF "patches=$patch_set" "$stamp" &&
     { grep -qxF "requested=$version" "$stamp" ||
       { [ "$version" = "$PINNED_VERSION" ] && grep -qxF "package=mbedtls_$PINNED_VERSION" "$stamp"; }; }; then
@@ -120,7 +124,10 @@ rm -rf "$src"
 dpkg-source -x "$dsc" "$src" >"$apt_dir/unpack.log" 2>&1 || { cat "$apt_dir/unpack.log"; exit 1; }
 
 # our fixes (patches/mbedtls/README.md): exactly (no fuzz, no backup files), or not at all
+IFS='
+'
 for p in $patches; do
+    unset IFS
     patch -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch -d "$src" -i "$p" \
         >"$apt_dir/patch.log" 2>&1 || {
         cat "$apt_dir/patch.log" >&2
@@ -131,6 +138,7 @@ for p in $patches; do
     }
     echo "fetch-mbedtls: applied $(basename "$p")"
 done
+unset IFS
 
 ver=$(sed -n 's/^#define MBEDTLS_VERSION_NUMBER *\(0x[0-9A-Fa-f]*\).*/\1/p' "$src/include/mbedtls/build_info.h")
 case "$ver" in
@@ -139,5 +147,8 @@ case "$ver" in
 esac
 printf 'requested=%s\npackage=%s\npinned=%s\ndsc_sha256=%s\nsuite=%s\npatches=%s\n' "$version" \
     "$(basename "$dsc" .dsc)" "$pinned" "$dsc_sha" "$suite" "$patch_set" > "$stamp"
+IFS='
+'
 for p in $patches; do echo "patch=$(basename "$p")" >> "$stamp"; done
+unset IFS
 echo "fetch-mbedtls: Mbed TLS $(basename "$dsc" .dsc) unpacked in $src ($ver, pinned: $pinned)"
