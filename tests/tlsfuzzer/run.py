@@ -4,6 +4,7 @@
 
     run.py [--esp-tls PATH] [--servers esp,openssl[,gnutls]] [--only TAG,...] [--strict]
            [--timeout S] [--csv FILE] [--work DIR] [--certs DIR] [--seed N] [--tickets]
+           [--script-args ARGS]
 
 The tlsfuzzer snapshot and its list of scripts live outside this repository, in
 ../shared/testdata/tlsfuzzer/ beside the checkout (`tlsfuzzer-*.tar.xz` and `scripts.txt`,
@@ -21,6 +22,8 @@ WORK/logs/SERVER/TAG.log (the script's output, then the server's).
 --strict (the ctest subset): every selected script must end with exit status 0 and no FAIL or
 XPASS, against every selected server, and the server must print no sanitizer error; otherwise
 the exit status is 1.
+--script-args: more arguments for every selected script, after the list's (shell words), e.g.
+probe names, which make a tlsfuzzer script run only those probes (and its sanity probes).
 Exit status 77: the snapshot or python3-ecdsa is missing (the test is skipped).
 """
 import argparse
@@ -240,7 +243,8 @@ def run_script(row, kind, args, fuzzer, logdir):
         if not srv.ready():
             res["status"] = "server did not start"
             return res, log
-        extra = shlex.split(row["common"]) + shlex.split(row[kind])
+        extra = shlex.split(row["common"]) + shlex.split(row[kind]) + \
+            shlex.split(args.script_args or "")
         script = os.path.join(fuzzer, "scripts", row["script"])
         cmd = [sys.executable, "-c", LAUNCH, str(args.seed), script,
                "-h", "127.0.0.1", "-p", str(srv.port)] + extra
@@ -374,6 +378,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--csv", help="default: WORK/results.csv (none with --strict)")
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--script-args", help="more arguments for every selected script")
     ap.add_argument("--tickets", action="store_true",
                     help="esp-tls server --tickets (TLS 1.3 tickets, TLS 1.2 session tickets)")
     ap.add_argument("--report", metavar="NAMES",
