@@ -34,7 +34,7 @@ char *http_auth_basic(const char *user, const char *password)
             out = NULL;
         }
     }
-    free(plain);
+    http_str_free(plain);
     return out;
 }
 
@@ -191,8 +191,8 @@ char *http_auth_digest(const char *user, const char *password, const char *metho
         resp = ha1 && ha2 ? digest_response(&d, type, ha1, ha2, nc, cnonce) : NULL;
         out = resp ? digest_header(user, &d, uri, resp, nc, cnonce) : NULL;
     }
-    free(ha1);
-    free(ha2);
+    http_str_free(ha1);
+    http_str_free(ha2);
     free(resp);
     challenge_free(&d);
     return out;
@@ -224,7 +224,7 @@ static char *authorization(esp_http_client_handle_t c, const char *method, const
 
 esp_err_t http_auth_prepare(esp_http_client_handle_t c)
 {
-    free(c->auth_header);
+    http_str_free(c->auth_header);
     c->auth_header = NULL;
     char *uri = http_str_printf("%s%s%s", c->info.path ? c->info.path : "/",
                                 c->info.query ? "?" : "", c->info.query ? c->info.query : "");

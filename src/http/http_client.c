@@ -111,12 +111,12 @@ esp_http_client_handle_t esp_http_client_init(const esp_http_client_config_t *co
 
 static void info_free(http_connection_info_t *i)
 {
-    free(i->scheme);
-    free(i->host);
-    free(i->path);
-    free(i->query);
-    free(i->username);
-    free(i->password);
+    http_str_free(i->scheme);
+    http_str_free(i->host);
+    http_str_free(i->path);
+    http_str_free(i->query);
+    http_str_free(i->username);
+    http_str_free(i->password);
 }
 
 esp_err_t esp_http_client_cleanup(esp_http_client_handle_t client)
@@ -130,7 +130,7 @@ esp_err_t esp_http_client_cleanup(esp_http_client_handle_t client)
     http_header_clear(&client->headers);
     http_parse_free(client);
     free(client->conn_host);
-    free(client->auth_header);
+    http_str_free(client->auth_header);
     free(client->rx);
     free(client->tx);
     free(client);

@@ -12,6 +12,14 @@
 
 #include "http_internal.h"
 
+void http_str_free(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s)); /* user names, passwords, Authorization values */
+        free(s);
+    }
+}
+
 esp_err_t http_str_set(char **dst, const char *src)
 {
     char *copy = NULL;
@@ -19,7 +27,7 @@ esp_err_t http_str_set(char **dst, const char *src)
         copy = strdup(src);
         ESP_ENSURE(copy, ESP_ERR_NO_MEM);
     }
-    free(*dst);
+    http_str_free(*dst);
     *dst = copy;
     return ESP_OK;
 }

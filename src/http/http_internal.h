@@ -144,6 +144,8 @@ bool http_header_delete(http_header_list_t *list, const char *key);
 void http_header_clear(http_header_list_t *list);
 
 /* Strings */
+/** Wipe a NUL-terminated string (it may hold credentials) and free it; NULL is ignored. */
+void http_str_free(char *s);
 esp_err_t http_str_set(char **dst, const char *src);
 char *http_str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
