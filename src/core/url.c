@@ -193,7 +193,7 @@ static const char *authority(const char *p, bool special, const char **host)
 
 /* For the log: the URL without its user info (it may hold a password), control characters and
  * other bytes outside printable ASCII escaped, at most about 96 characters. */
-static const char *loggable(const char *url, char *buf, size_t size)
+const char *esp_tls_url_loggable(const char *url, char *buf, size_t size)
 {
     size_t scheme_len = 0, n = 0;
     const char *rest = parse_scheme(url, &scheme_len);
@@ -217,7 +217,7 @@ static const char *loggable(const char *url, char *buf, size_t size)
     return buf;
 }
 
-esp_err_t esp_tls_url_parse(const char *url, esp_tls_url_t *out)
+esp_err_t esp_tls_url_authority(const char *url, esp_tls_url_t *out)
 {
     ESP_ENSURE(url != NULL && out != NULL, ESP_ERR_INVALID_ARG);
     memset(out, 0, sizeof(*out));
@@ -226,16 +226,26 @@ esp_err_t esp_tls_url_parse(const char *url, esp_tls_url_t *out)
     const char *rest = parse_scheme(url, &scheme_len);
     ESP_ENSURE_LOG(rest != NULL, ESP_ERR_INVALID_ARG,
                    "malformed URL \"%s\": expected scheme://host",
-                   loggable(url, shown, sizeof(shown)));
+                   esp_tls_url_loggable(url, shown, sizeof(shown)));
     const char *host = NULL;
     const char *end = authority(rest, special_scheme(url, scheme_len), &host);
     ESP_ENSURE_LOG(parse_host_port(host, end, out) == ESP_OK, ESP_ERR_INVALID_ARG,
-                   "malformed URL \"%s\": bad host or port", loggable(url, shown, sizeof(shown)));
+                   "malformed URL \"%s\": bad host or port",
+                   esp_tls_url_loggable(url, shown, sizeof(shown)));
+    return ESP_OK;
+}
+
+esp_err_t esp_tls_url_parse(const char *url, esp_tls_url_t *out)
+{
+    ESP_GUARD(esp_tls_url_authority(url, out));
     if (out->port == 0) {
+        size_t scheme_len = 0;
+        (void)parse_scheme(url, &scheme_len);
         out->port = default_port(url, scheme_len);
     }
+    char shown[112];
     ESP_ENSURE_LOG(out->port != 0, ESP_ERR_INVALID_ARG,
                    "URL \"%s\" has no port and its scheme has no default (http, https)",
-                   loggable(url, shown, sizeof(shown)));
+                   esp_tls_url_loggable(url, shown, sizeof(shown)));
     return ESP_OK;
 }

@@ -3,13 +3,17 @@
  * URLs of esp_http_client: the config's url (or host/port/path/query), esp_http_client_set_url
  * and redirects (absolute, scheme-relative, absolute-path and relative Location values,
  * RFC 3986 §5.2 without dot-segment removal). Splitting uses http_parser_parse_url() from
- * Debian's libhttp-parser, the same parser the response goes through.
+ * Debian's libhttp-parser, the same parser the response goes through; the host and port are
+ * those of esp_tls_url_authority() (core/url.c, the WHATWG reading esp_tls_conn_http_new uses),
+ * and a URL the two parsers split differently is refused, so that no URL names one host to
+ * an allow-list and another to this client.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../core/url.h"
 #include "esp_log.h"
 #include "http_internal.h"
 
@@ -63,14 +67,34 @@ static esp_err_t apply_userinfo(http_connection_info_t *info, const char *url,
     return err;
 }
 
+/* http_parser's host and port are exactly those of the WHATWG split. */
+static bool same_authority(const char *url, const struct http_parser_url *u, const esp_tls_url_t *a)
+{
+    bool has_port = u->field_set & (1 << UF_PORT);
+    return a->host == url + u->field_data[UF_HOST].off &&
+           a->host_len == u->field_data[UF_HOST].len && a->port == (has_port ? u->port : 0);
+}
+
+static esp_err_t split_absolute(const char *url, struct http_parser_url *u)
+{
+    char shown[112];
+    esp_tls_url_t a;
+    ESP_GUARD(esp_tls_url_authority(url, &a));
+    http_parser_url_init(u);
+    bool ok = http_parser_parse_url(url, strlen(url), 0, u) == 0 && (u->field_set & (1 << UF_HOST));
+    ESP_ENSURE_LOG(ok, ESP_ERR_INVALID_ARG, "Error parse url %s",
+                   esp_tls_url_loggable(url, shown, sizeof(shown)));
+    ESP_ENSURE_LOG(same_authority(url, u, &a), ESP_ERR_INVALID_ARG,
+                   "URL %s is ambiguous: its host or port reads differently to different "
+                   "parsers; refused",
+                   esp_tls_url_loggable(url, shown, sizeof(shown)));
+    return ESP_OK;
+}
+
 static esp_err_t apply_absolute(esp_http_client_handle_t c, const char *url)
 {
     struct http_parser_url u;
-    http_parser_url_init(&u);
-    if (http_parser_parse_url(url, strlen(url), 0, &u) != 0 || !(u.field_set & (1 << UF_HOST))) {
-        ESP_LOGE(TAG, "Error parse url %s", url);
-        return ESP_ERR_INVALID_ARG;
-    }
+    ESP_GUARD(split_absolute(url, &u));
     http_connection_info_t *info = &c->info;
     ESP_GUARD(set_field(&info->scheme, url, &u, UF_SCHEMA));
     for (char *p = info->scheme; p && *p; p++) {
@@ -132,7 +156,8 @@ esp_err_t http_url_apply(esp_http_client_handle_t c, const char *url)
         return err;
     }
     if (!c->info.host) {
-        ESP_LOGE(TAG, "Error parse url %s", url);
+        char shown[112];
+        ESP_LOGE(TAG, "Error parse url %s", esp_tls_url_loggable(url, shown, sizeof(shown)));
         return ESP_ERR_INVALID_ARG;
     }
     return apply_path(c, url);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests of src/core/url.c: esp_tls_url_parse() (ESP-IDF's host/port rules for
- * esp_tls_conn_http_new_sync()).
+ * esp_tls_conn_http_new_sync()) and esp_tls_url_authority() (the same split without a default
+ * port, used by esp_http_client).
  */
 #include "unit_support.h"
 
@@ -171,6 +172,32 @@ static void test_url_log_hides_userinfo(void **state)
     assert_null(strchr(s_log, '\x1b'));
 }
 
+/* esp_tls_url_authority(): the same host as esp_tls_url_parse(), port 0 when none is written,
+ * any scheme. */
+static void test_url_authority(void **state)
+{
+    (void)state;
+    esp_tls_url_t u;
+    for (size_t i = 0; i < UNIT_ARRAY_SIZE(s_ok); i++) {
+        esp_tls_url_t full;
+        assert_int_equal(esp_tls_url_parse(s_ok[i].url, &full), ESP_OK);
+        assert_int_equal(esp_tls_url_authority(s_ok[i].url, &u), ESP_OK);
+        assert_ptr_equal(u.host, full.host);
+        assert_int_equal(u.host_len, full.host_len);
+        assert_true(u.port == 0 || u.port == full.port);
+    }
+    assert_int_equal(esp_tls_url_authority("https://host/", &u), ESP_OK);
+    assert_int_equal(u.port, 0);
+    assert_int_equal(esp_tls_url_authority("ftp://host/", &u), ESP_OK);
+    assert_int_equal(u.port, 0);
+    assert_int_equal(esp_tls_url_authority("foo://[::1]:7/", &u), ESP_OK);
+    assert_int_equal(u.port, 7);
+    assert_int_equal(u.host_len, 3);
+    assert_int_equal(esp_tls_url_authority("https://[evil.test]/", &u), ESP_ERR_INVALID_ARG);
+    assert_int_equal(esp_tls_url_authority("https://0x7f.1/", &u), ESP_ERR_INVALID_ARG);
+    assert_int_equal(esp_tls_url_authority(NULL, &u), ESP_ERR_INVALID_ARG);
+}
+
 static void test_url_null_args(void **state)
 {
     (void)state;
@@ -186,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_url_malformed),
         cmocka_unit_test(test_url_explicit_port_without_default),
         cmocka_unit_test(test_url_null_args),
+        cmocka_unit_test(test_url_authority),
         cmocka_unit_test(test_url_log_hides_userinfo),
     };
     return cmocka_run_group_tests_name("core/url", tests, NULL, NULL);
