@@ -29,7 +29,7 @@ bars_svg() {
     sed 's/ -\( \|$\)/ NaN\1/g; s/ -\( \|$\)/ NaN\1/g' "$_data" >"$_data.nan"
     if [ "$_scale" = log ]; then _range="set logscale y"; else _range="set yrange [0:*]"; fi
     gnuplot <<GP
-set terminal svg size 1000,500 dynamic
+set terminal svg size 1000,500 dynamic noenhanced
 set output "$_svg"
 set title "$_title"
 set style data histograms
