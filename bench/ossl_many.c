@@ -6,17 +6,20 @@
  * poll() loop, at most C handshakes in progress at a time.
  *
  *   ossl_many --port P --ca FILE [--host 127.0.0.1] [-n N] [-c C] [--tls12|--tls13]
- *             [--hold] [--until-closed]
+ *             [--hold] [--until-closed] [--release-buffers]
  *   ossl_many --server --port P --cert FILE --key FILE [-n N] [-c C] [--tls12|--tls13] [--hold]
+ *             [--release-buffers]
  *
  * --hold keeps every established connection open until all N are up, then measures and closes
  * them; without it each connection is closed once its handshake is done (handshake rate).
  * --until-closed (client): after measuring, wait until the peer has closed every connection
- * (used when the server is the one being measured). Prints key=value lines: connections, failed,
- * seconds, cpu_s (user + system time of this process, getrusage), hs_per_cpu_s, and with --hold
- * heap_per_conn: heap in use by malloc (mallinfo2(): uordblks + hblkhd, so chunk headers
- * included) once all N are up minus once the first one was up, divided by N - 1 (one-time lazy
- * set-up of the library is left out).
+ * (used when the server is the one being measured). --release-buffers: SSL_MODE_RELEASE_BUFFERS
+ * (record buffers freed while idle, as nginx sets it; off by default in libssl). Prints key=value
+ * lines: connections, failed, seconds, cpu_s (user + system time of this process, getrusage),
+ * hs_per_cpu_s, and with --hold heap_per_conn: heap in use by malloc (mallinfo2(): uordblks +
+ * hblkhd, so chunk headers included) once all N are up minus once the first one was up (made
+ * alone, nothing else in flight), divided by N - 1 (one-time lazy set-up of the library is left
+ * out).
  *
  * Server: no session tickets and no session cache (as the esp-tls server by default), so a
  * session holds only its connection state.
@@ -43,7 +46,7 @@
 #include "meter.h"
 
 typedef struct {
-    bool server, hold, until_closed;
+    bool server, hold, until_closed, release_buffers;
     const char *host, *ca, *cert, *key;
     int port, total, concurrency, version;
 } opts_t;
@@ -66,19 +69,27 @@ typedef struct {
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: ossl_many [--server] --port P (--ca FILE | --cert FILE --key FILE)\n"
-            "       [--host H] [-n N] [-c C] [--tls12|--tls13] [--hold] [--until-closed]\n");
+    fprintf(stderr, "usage: ossl_many [--server] --port P (--ca FILE | --cert FILE --key FILE)\n"
+                    "       [--host H] [-n N] [-c C] [--tls12|--tls13] [--hold] [--until-closed]\n"
+                    "       [--release-buffers]\n");
     exit(2);
 }
 
 static void parse(int argc, char **argv, opts_t *o)
 {
     static const struct option long_opts[] = {
-        {"server", 0, 0, 's'},       {"host", 1, 0, 'h'},  {"port", 1, 0, 'p'},
-        {"ca", 1, 0, 'a'},           {"cert", 1, 0, 'C'},  {"key", 1, 0, 'K'},
-        {"tls12", 0, 0, '2'},        {"tls13", 0, 0, '3'}, {"hold", 0, 0, 'H'},
-        {"until-closed", 0, 0, 'u'}, {0, 0, 0, 0},
+        {"server", 0, 0, 's'},
+        {"host", 1, 0, 'h'},
+        {"port", 1, 0, 'p'},
+        {"ca", 1, 0, 'a'},
+        {"cert", 1, 0, 'C'},
+        {"key", 1, 0, 'K'},
+        {"tls12", 0, 0, '2'},
+        {"tls13", 0, 0, '3'},
+        {"hold", 0, 0, 'H'},
+        {"until-closed", 0, 0, 'u'},
+        {"release-buffers", 0, 0, 'R'},
+        {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "n:c:", long_opts, NULL)) != -1) {
@@ -93,6 +104,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case '3': o->version = TLS1_3_VERSION; break;
         case 'H': o->hold = true; break;
         case 'u': o->until_closed = true; break;
+        case 'R': o->release_buffers = true; break;
         case 'n': o->total = (int)strtol(optarg, NULL, 10); break;
         case 'c': o->concurrency = (int)strtol(optarg, NULL, 10); break;
         default: usage();
@@ -111,6 +123,9 @@ static SSL_CTX *make_ctx(const opts_t *o)
     if (ok && o->version) {
         ok = SSL_CTX_set_min_proto_version(ctx, o->version) &&
              SSL_CTX_set_max_proto_version(ctx, o->version);
+    }
+    if (ok && o->release_buffers) {
+        SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     }
     if (ok && o->server) {
         ok = SSL_CTX_use_certificate_chain_file(ctx, o->cert) == 1 &&
@@ -241,9 +256,16 @@ static void step(const opts_t *o, run_t *r, conn_t *c)
     }
 }
 
+/* --hold: the first connection is made alone, so the baseline has nothing in flight */
+static bool may_start(const opts_t *o, const run_t *r)
+{
+    bool first_pending = o->hold && r->started == 1 && r->done + r->failed == 0;
+    return r->started < o->total && !first_pending;
+}
+
 static void refill(const opts_t *o, run_t *r)
 {
-    for (int i = 0; i < o->concurrency && r->started < o->total; i++) {
+    for (int i = 0; i < o->concurrency && may_start(o, r); i++) {
         if (r->busy[i].fd < 0 && !open_conn(o, r, &r->busy[i])) {
             return; /* server: nothing more to accept now */
         }
@@ -259,7 +281,7 @@ static void run(const opts_t *o, run_t *r)
         for (int i = 0; i < o->concurrency; i++) {
             pfd[i] = (struct pollfd){.fd = r->busy[i].fd, .events = r->busy[i].events};
         }
-        bool more = o->server && r->started < o->total;
+        bool more = o->server && may_start(o, r);
         pfd[n - 1] = (struct pollfd){.fd = more ? r->listen_fd : -1, .events = POLLIN};
         if (poll(pfd, (nfds_t)n, 1000) < 0 && errno != EINTR) {
             perror("ossl_many: poll");

@@ -12,9 +12,10 @@
  * established connection stays open and idle until all N are up; then it prints the bytes per
  * idle connection and closes them all. heap_per_conn: heap in use by malloc (glibc's
  * mallinfo2(): uordblks + hblkhd, chunk headers included, the whole process) once all N are up
- * minus once the first one was up, divided by N - 1 (one-time set-up such as PSA's key store is
- * left out); lib_per_conn: the same difference of the library's own counter
- * (esp_tls_get_mem_stats() current_bytes: esp-tls and Mbed TLS allocations only).
+ * minus once the first one was up (made alone, nothing else in flight), divided by N - 1
+ * (one-time set-up such as PSA's key store is left out); lib_per_conn: the same difference of the
+ * library's own counter (esp_tls_get_mem_stats() current_bytes: esp-tls and Mbed TLS allocations
+ * only).
  */
 #include <getopt.h>
 #include <poll.h>
@@ -149,9 +150,16 @@ static int step(const opts_t *o, esp_tls_t **slot, stats_t *s)
     return rc;
 }
 
+/* --hold: the first connection is made alone, so the baseline has nothing in flight */
+static bool may_start(const opts_t *o, const stats_t *s)
+{
+    bool first_pending = o->hold && s->started == 1 && s->done + s->failed == 0;
+    return s->started < o->total && !first_pending;
+}
+
 static void refill(const opts_t *o, esp_tls_t **slots, stats_t *s)
 {
-    for (int i = 0; i < o->concurrency && s->started < o->total; i++) {
+    for (int i = 0; i < o->concurrency && may_start(o, s); i++) {
         if (slots[i] == NULL) {
             slots[i] = esp_tls_init();
             s->started++;
