@@ -37,7 +37,7 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 $_range
 set ylabel "$_ylabel"
-set key top left
+set key below
 set xtics rotate by -25 font ",9"
 plot $_plot
 GP
