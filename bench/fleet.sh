@@ -145,6 +145,11 @@ server() { # TEST IMPL VERSION COUNT
     listening $sp
     timeout 1800 "$ossl" --host 127.0.0.1 --port $sp --ca "$certs/ca-ec.crt" --"$v" -n "$n" -c "$C" \
         --hold --until-closed >"$tmp/out" 2>"$tmp/err" || true
+    # the server is done once the client is (it closed every session); if the client failed
+    # early the server still waits for connections: 60 s, then it is stopped
+    i=0
+    while kill -0 $spid 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    kill $spid 2>/dev/null || true
     wait $spid || true
     record "$t" server "$impl" "$v" "$tmp/srv"
 }
@@ -189,10 +194,10 @@ printf '| %-6s | %-14s | %7s | %10s | %9s | %8s | %8s |\n' side implementation c
 echo "|--------|----------------|---------|------------|-----------|----------|----------|"
 for side in client server; do
     for impl in $idle; do
-        printf '| %-6s | %-14s | %7s | %10s | %9s | %8s | %8s |\n' $side $impl \
-            "$(field idle $side $impl tls13 5)" "$(field idle $side $impl tls13 10)" \
-            "$(field idle $side $impl tls13 11)" "$(field idle $side $impl tls13 7)" \
-            "$(field idle $side $impl tls13 9)"
+        printf '| %-6s | %-14s | %7s | %10s | %9s | %8s | %8s |\n' "$side" "$impl" \
+            "$(field idle "$side" "$impl" tls13 5)" "$(field idle "$side" "$impl" tls13 10)" \
+            "$(field idle "$side" "$impl" tls13 11)" "$(field idle "$side" "$impl" tls13 7)" \
+            "$(field idle "$side" "$impl" tls13 9)"
     done
 done
 echo
@@ -204,24 +209,24 @@ printf '| %-6s | %-15s | %9s | %9s |\n' side implementation "TLS 1.3" "TLS 1.2"
 echo "|--------|-----------------|-----------|-----------|"
 for side in client server; do
     for impl in esp-tls esp-tls-lean openssl "openssl s_time"; do
-        [ $side = server ] && [ "$impl" = "openssl s_time" ] && continue
-        printf '| %-6s | %-15s | %9s | %9s |\n' $side "$impl" "$(field rate $side "$impl" tls13 9)" \
-            "$(field rate $side "$impl" tls12 9)"
+        [ "$side" = server ] && [ "$impl" = "openssl s_time" ] && continue
+        printf '| %-6s | %-15s | %9s | %9s |\n' "$side" "$impl" "$(field rate "$side" "$impl" tls13 9)" \
+            "$(field rate "$side" "$impl" tls12 9)"
     done
 done
 echo "CSV: $csv"
 
 for side in client server; do
     for impl in $idle; do
-        echo "\"$side $impl\" $(field idle $side $impl tls13 10) $(field idle $side $impl tls13 11)"
+        echo "\"$side $impl\" $(field idle "$side" "$impl" tls13 10) $(field idle "$side" "$impl" tls13 11)"
     done
 done >"$tmp/mem.dat"
 bars_svg "$tmp/mem.dat" "$out_dir/fleet.svg" "Bytes per idle TLS 1.3 connection, $N in one process" \
     "bytes per connection" linear "whole process (mallinfo2)" "library counter"
 for side in client server; do
     for impl in esp-tls esp-tls-lean openssl "openssl s_time"; do
-        [ $side = server ] && [ "$impl" = "openssl s_time" ] && continue
-        echo "\"$side $impl\" $(field rate $side "$impl" tls13 9) $(field rate $side "$impl" tls12 9)"
+        [ "$side" = server ] && [ "$impl" = "openssl s_time" ] && continue
+        echo "\"$side $impl\" $(field rate "$side" "$impl" tls13 9) $(field rate "$side" "$impl" tls12 9)"
     done
 done >"$tmp/rate.dat"
 bars_svg "$tmp/rate.dat" "$out_dir/fleet-rate.svg" "Handshakes per CPU-second of one side, ECDSA P-256" \
