@@ -8,7 +8,8 @@
 # which both clients call once per handshake message: the handshake's work, allocations
 # included, without each program's set-up (files, configuration, CA parsing). esp-tls makes N
 # connections in one process; ssl_client2 runs N times. Several mem_client binaries may be given
-# (e.g. before and after a change). Not a test: nothing fails on a number.
+# (e.g. before and after a change). Writes OUT/client_cpu.csv and OUT/client_cpu.svg (OUT:
+# BENCH_OUT or build/bench). Not a test: nothing fails on a number.
 set -eu
 build=${1:-build/release}
 shift || true
@@ -74,7 +75,22 @@ for v in tls13 tls12; do
             if [ $mode = count ]; then m=$(ours "$bin" $v); else m=$off; fi
             printf '| %-7s | %-48s | %10s | %14s | %11s |\n' $v "$bin ($mode)" "$m" "$(ratio "$m" "$ref")" \
                 "$(ratio "$m" "$off")"
+            echo "$v,$bin ($mode),$m,$(ratio "$m" "$ref"),$(ratio "$m" "$off")" >>"$tmp/csv"
         done
     done
     printf '| %-7s | %-48s | %10s | %14s | %11s |\n' $v ssl_client2 "$ref" 1 -
+    echo "$v,ssl_client2,$ref,1,-" >>"$tmp/csv"
 done
+
+# CSV and SVG (bench/plot.sh): one bar group per client, TLS 1.3 and 1.2 side by side
+out_dir=${BENCH_OUT:-build/bench}
+mkdir -p "$out_dir"
+csv=$out_dir/client_cpu.csv
+{ echo "version,client,M_instr,vs_ssl_client2,vs_no_count"; cat "$tmp/csv"; } >"$csv"
+echo "CSV: $csv"
+. "$here/plot.sh"
+awk -F, 'NR > 1 { v[$1 "," $2] = $3; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
+    END { for (i = 0; i < n; i++) { c = order[i]; gsub(/.*\//, "", c); sub(/^/, "\"", c); sub(/$/, "\"", c)
+          print c, v["tls13," order[i]], v["tls12," order[i]] } }' "$csv" >"$tmp/plot"
+bars_svg "$tmp/plot" "$out_dir/client_cpu.svg" "Instructions per client handshake (callgrind), ECDSA P-256" \
+    "million instructions" linear "TLS 1.3" "TLS 1.2"

@@ -6,13 +6,19 @@
 # like bench/whole.sh and bench/client_cpu.sh: the whole-process heap peak (massif mem_heap_B)
 # of one TLS 1.3 connection by host name receiving one 16 KB record, the library's counter, and
 # the instructions per client handshake (callgrind, under mbedtls_ssl_handshake_step, mean of
-# N). Slow (one build per variant). Not a test: nothing fails on a number.
+# N). Slow (one build per variant). Writes OUT/lean_study.csv and OUT/lean_study.svg (OUT:
+# BENCH_OUT or build/bench). Not a test: nothing fails on a number.
 set -eu
 build=${1:-build/release}
 shift || true
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 N=${BENCH_HANDSHAKES:-3}
+out_dir=${BENCH_OUT:-build/bench}
+. "$here/plot.sh"
+mkdir -p "$out_dir"
+csv=$out_dir/lean_study.csv
+echo "variant,heap_B,counter_B,M_instr" >"$csv"
 [ $# -gt 0 ] || set -- default dynbuf dynbuf_freecfg asym psa dynbuf_freepeer ecpw2 combo
 certs=$build/bench-certs
 sh "$here/../tests/certs/gen.sh" "$certs" >/dev/null
@@ -74,4 +80,10 @@ for v in "$@"; do
         "$@" --cycles "$N" >/dev/null 2>&1 || true
     instr=$(cat "$tmp"/cg.* | sed -n 's/^summary: *//p' | awk -v n="$N" '{ s += $1 } END { printf "%.2f", s / n / 1e6 }')
     printf '| %-16s | %8s | %8s | %8s |\n' "$v" "${heap:--}" "${counter:--}" "$instr"
+    echo "$v,${heap:--},${counter:--},$instr" >>"$csv"
 done
+echo "CSV: $csv"
+awk -F, 'NR > 1 { print $1, $2, $3 }' "$csv" >"$tmp/plot"
+bars_svg "$tmp/plot" "$out_dir/lean_study.svg" \
+    "Each lean option alone on the default: TLS 1.3 by name, one 16 KB record (M instr: the CSV)" \
+    "bytes" linear "whole-process heap peak (massif)" "library counter peak"

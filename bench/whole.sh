@@ -20,6 +20,7 @@ for f in "$build/bench/mem_client" "$lean/bench/mem_client"; do
     [ -x "$f" ] || { echo "whole.sh: $f missing (make; make PRESET=lean)" >&2; exit 2; }
 done
 . "$here/stock.sh"
+. "$here/plot.sh"
 stock=$(stock_prog ssl_client2)
 certs=$build/bench-certs
 sh "$here/../tests/certs/gen.sh" "$certs" >/dev/null
@@ -128,24 +129,10 @@ for auth in ca mutual; do
     done
 done
 echo "CSV: $csv"
-if command -v gnuplot >/dev/null; then
-    svg=$out_dir/whole.svg
-    # one bar group per client, four bars: by name / by IP x server-only / mutual
-    awk -F, 'NR > 1 { v[$1 "," $2 "," $3] = $4; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
-        END { for (i = 0; i < n; i++) { c = order[i]; print c, v[c ",localhost,ca"], v[c ",127.0.0.1,ca"],
-              v[c ",localhost,mutual"], v[c ",127.0.0.1,mutual"] } }' "$csv" | sed 's/ -/ NaN/g' >"$tmp/plot"
-    gnuplot <<GP
-set terminal svg size 1000,500 dynamic
-set output "$svg"
-set title "Whole-process heap peak (massif mem_heap_B), one TLS 1.3 connection + 16 KB record"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set ylabel "bytes (log scale)"
-set key top left
-plot "$tmp/plot" using 2:xticlabels(1) title "by name, ECDSA", "" using 3 title "by IP, ECDSA", \
-     "" using 4 title "by name, mutual", "" using 5 title "by IP, mutual"
-GP
-    echo "SVG: $svg"
-fi
+# one bar group per client, four bars: by name / by IP x server-only / mutual
+awk -F, 'NR > 1 { v[$1 "," $2 "," $3] = $4; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+    END { for (i = 0; i < n; i++) { c = order[i]; print c, v[c ",localhost,ca"], v[c ",127.0.0.1,ca"],
+          v[c ",localhost,mutual"], v[c ",127.0.0.1,mutual"] } }' "$csv" >"$tmp/plot"
+bars_svg "$tmp/plot" "$out_dir/whole.svg" \
+    "Whole-process heap peak (massif mem_heap_B), one TLS 1.3 connection + 16 KB record" \
+    "bytes (log scale)" log "by name, ECDSA" "by IP, ECDSA" "by name, mutual" "by IP, mutual"

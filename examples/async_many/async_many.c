@@ -3,12 +3,23 @@
  * async_many: N TLS connections from one thread, each opened with esp_tls_conn_new_async()
  * (non_block), all driven by one poll() loop on esp_tls_get_poll_target(). Prints completed
  * connections per second and the latency of single library calls (p50, p99, max): the loop
- * is only as responsive as its slowest call.
+ * is only as responsive as its slowest call, and handshakes per CPU-second of this process
+ * (user + system time, getrusage: the client's own share of the cores).
  *
- *   async_many --host H --port P --ca FILE [-n 1000] [-c 64] [--tls12|--tls13]
+ *   async_many --host H --port P --ca FILE [-n 1000] [-c 64] [--tls12|--tls13] [--hold]
+ *
+ * -c: handshakes in progress at a time. --hold (the fleet bench, bench/fleet.sh): every
+ * established connection stays open and idle until all N are up; then it prints the bytes per
+ * idle connection and closes them all. heap_per_conn: heap in use by malloc (glibc's
+ * mallinfo2(): uordblks + hblkhd, chunk headers included, the whole process) once all N are up
+ * minus once the first one was up (made alone, nothing else in flight), divided by N - 1
+ * (one-time set-up such as PSA's key store is left out); lib_per_conn: the same difference of the
+ * library's own counter (esp_tls_get_mem_stats() current_bytes: esp-tls and Mbed TLS allocations
+ * only).
  */
 #include <getopt.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +28,12 @@
 #include "esp_log.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
+#include "meter.h"
 
 typedef struct {
     const char *host;
     int port, total, concurrency;
+    bool hold;
     esp_tls_cfg_t cfg;
 } opts_t;
 
@@ -28,6 +41,9 @@ typedef struct {
     int64_t *call_us; /* duration of every esp_tls_conn_new_async() call */
     size_t calls, cap;
     int done, failed, started;
+    esp_tls_t **held; /* --hold: the established connections */
+    int nheld;
+    size_t heap_first, lib_first, cap_first; /* once the first connection was up */
 } stats_t;
 
 static int64_t now_us(void)
@@ -35,6 +51,13 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static size_t lib_in_use(void)
+{
+    esp_tls_mem_stats_t st;
+    esp_tls_get_mem_stats(&st);
+    return st.current_bytes;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -59,8 +82,8 @@ static char *read_file(const char *path, size_t *len)
 static void parse(int argc, char **argv, opts_t *o, char **ca)
 {
     static const struct option long_opts[] = {
-        {"host", 1, 0, 'h'},  {"port", 1, 0, 'p'},  {"ca", 1, 0, 'a'},
-        {"tls12", 0, 0, '2'}, {"tls13", 0, 0, '3'}, {0, 0, 0, 0},
+        {"host", 1, 0, 'h'},  {"port", 1, 0, 'p'}, {"ca", 1, 0, 'a'}, {"tls12", 0, 0, '2'},
+        {"tls13", 0, 0, '3'}, {"hold", 0, 0, 'H'}, {0, 0, 0, 0},
     };
     size_t ca_len = 0;
     int c;
@@ -71,6 +94,7 @@ static void parse(int argc, char **argv, opts_t *o, char **ca)
         case 'a': *ca = read_file(optarg, &ca_len); break;
         case '2': o->cfg.tls_version = ESP_TLS_VER_TLS_1_2; break;
         case '3': o->cfg.tls_version = ESP_TLS_VER_TLS_1_3; break;
+        case 'H': o->hold = true; break;
         case 'n': o->total = (int)strtol(optarg, NULL, 10); break;
         case 'c': o->concurrency = (int)strtol(optarg, NULL, 10); break;
         default: exit(2);
@@ -78,7 +102,7 @@ static void parse(int argc, char **argv, opts_t *o, char **ca)
     }
     if (!o->host || !o->port || !*ca || o->total < 1 || o->concurrency < 1) {
         fprintf(stderr, "usage: async_many --host H --port P --ca FILE [-n N] [-c C] "
-                        "[--tls12|--tls13]\n");
+                        "[--tls12|--tls13] [--hold]\n");
         exit(2);
     }
     o->cfg.cacert_buf = (const unsigned char *)*ca;
@@ -96,13 +120,28 @@ static void record(stats_t *s, int64_t us)
     s->call_us[s->calls++] = us;
 }
 
-/* One call for connection @p tls; returns its -1/0/1 and destroys it when finished. */
+/* --hold: keeps the established connection; the first one sets the baseline. */
+static void keep(stats_t *s, esp_tls_t *tls)
+{
+    s->held[s->nheld++] = tls;
+    if (s->nheld == 1) {
+        s->heap_first = meter_heap_in_use();
+        s->lib_first = lib_in_use();
+        s->cap_first = s->cap;
+    }
+}
+
+/* One call for connection @p tls; returns its -1/0/1 and destroys (or keeps) it when finished. */
 static int step(const opts_t *o, esp_tls_t **slot, stats_t *s)
 {
     int64_t t0 = now_us();
     int rc = esp_tls_conn_new_async(o->host, (int)strlen(o->host), o->port, &o->cfg, *slot);
     record(s, now_us() - t0);
-    if (rc != 0) {
+    if (rc == 1 && o->hold) {
+        s->done++;
+        keep(s, *slot);
+        *slot = NULL;
+    } else if (rc != 0) {
         s->done += rc == 1;
         s->failed += rc == -1;
         esp_tls_conn_destroy(*slot);
@@ -111,9 +150,16 @@ static int step(const opts_t *o, esp_tls_t **slot, stats_t *s)
     return rc;
 }
 
+/* --hold: the first connection is made alone, so the baseline has nothing in flight */
+static bool may_start(const opts_t *o, const stats_t *s)
+{
+    bool first_pending = o->hold && s->started == 1 && s->done + s->failed == 0;
+    return s->started < o->total && !first_pending;
+}
+
 static void refill(const opts_t *o, esp_tls_t **slots, stats_t *s)
 {
-    for (int i = 0; i < o->concurrency && s->started < o->total; i++) {
+    for (int i = 0; i < o->concurrency && may_start(o, s); i++) {
         if (slots[i] == NULL) {
             slots[i] = esp_tls_init();
             s->started++;
@@ -154,6 +200,23 @@ static int cmp64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* --hold: bytes per idle connection (see the top of the file), then closes them all. */
+static void report_held(stats_t *s)
+{
+    size_t heap = meter_heap_in_use(), lib = lib_in_use();
+    size_t latency = (s->cap - s->cap_first) * sizeof(*s->call_us); /* this program's own */
+    if (s->nheld > 1) {
+        long long n = s->nheld - 1;
+        printf("held=%d\nheap_per_conn=%lld\nlib_per_conn=%lld\n", s->nheld,
+               ((long long)heap - (long long)s->heap_first - (long long)latency) / n,
+               ((long long)lib - (long long)s->lib_first) / n);
+    }
+    for (int i = 0; i < s->nheld; i++) {
+        esp_tls_conn_destroy(s->held[i]);
+    }
+    free(s->held);
+}
+
 int main(int argc, char **argv)
 {
     opts_t o = {.total = 1000, .concurrency = 64};
@@ -161,8 +224,13 @@ int main(int argc, char **argv)
     parse(argc, argv, &o, &ca);
     esp_log_level_set("*", ESP_LOG_WARN);
     stats_t s = {0};
+    if (o.hold) {
+        s.held = calloc((size_t)o.total, sizeof(*s.held));
+    }
     int64_t t0 = now_us();
+    double c0 = meter_cpu_s();
     run(&o, &s);
+    double cpu = meter_cpu_s() - c0;
     double secs = (double)(now_us() - t0) / 1e6;
     qsort(s.call_us, s.calls, sizeof(*s.call_us), cmp64);
     esp_tls_mem_stats_t mem;
@@ -172,7 +240,12 @@ int main(int argc, char **argv)
     printf("calls=%zu\ncall_p50_us=%lld\ncall_p99_us=%lld\ncall_max_us=%lld\n", s.calls,
            (long long)s.call_us[s.calls / 2], (long long)s.call_us[s.calls * 99 / 100],
            (long long)s.call_us[s.calls - 1]);
-    printf("heap_peak=%zu\n", mem.peak_bytes);
+    printf("heap_peak=%zu\ncpu_s=%.3f\nhs_per_cpu_s=%.1f\n", mem.peak_bytes, cpu,
+           cpu > 0 ? s.done / cpu : 0.0);
+    if (o.hold) {
+        report_held(&s);
+    }
+    fflush(stdout);
     free(s.call_us);
     free(ca);
     return s.failed ? 1 : 0;
