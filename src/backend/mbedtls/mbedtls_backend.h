@@ -160,6 +160,8 @@ mbedtls_x509_crt *esp_tls_ca_store_chain(esp_tls_ca_store_t *store);
 void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf,
                                uint32_t leaf_flags);
 void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret);
+
+/* handshake.c */
 /** mbedtls_ssl_handshake(), one step at a time, with a DEBUG trace of the states. */
 int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p);
 
