@@ -8,6 +8,7 @@
 
 #include "../../diag/escape.h"
 #include "../../mem/mem.h"
+#include "../../policy/policy.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/ecp.h"
@@ -15,7 +16,6 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 
 static void format_time(char *out, size_t size, const mbedtls_x509_time *t)
 {

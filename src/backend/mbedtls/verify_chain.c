@@ -9,11 +9,11 @@
  */
 #include <string.h>
 
+#include "../../policy/policy.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 #include "reach/reach.h"
 
 static const char *TAG = "esp-tls-verify";
