@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../backend/backend.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "backend_registry.h"
 #include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
@@ -28,6 +28,10 @@ static const char *TAG = "esp-tls";
 
 esp_tls_t *esp_tls_init(void)
 {
+    const esp_tls_backend_ops_t *ops = esp_tls_backend();
+    if (ops == NULL) {
+        return NULL; /* logged by the registry */
+    }
     esp_tls_t *tls = esp_tls_mem_calloc(1, sizeof(*tls));
     if (tls == NULL) {
         return NULL;
@@ -36,7 +40,7 @@ esp_tls_t *esp_tls_init(void)
     tls->tcp.fd = -1;
     tls->conn_state = ESP_TLS_INIT;
     tls->role = ESP_TLS_CLIENT;
-    tls->ops = &esp_tls_backend_mbedtls;
+    tls->ops = ops;
     return tls;
 }
 

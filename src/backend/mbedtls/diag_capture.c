@@ -86,11 +86,8 @@ void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret)
     }
 }
 
-esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
+esp_err_t esp_tls_mbedtls_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
 {
-    ESP_ENSURE(tls != NULL && info != NULL, ESP_ERR_INVALID_ARG);
-    ESP_ENSURE(tls->is_tls && tls->priv != NULL && tls->conn_state == ESP_TLS_DONE,
-               ESP_ERR_INVALID_STATE);
     const mbedtls_ssl_context *ssl = &esp_tls_mbedtls(tls)->ssl;
     memset(info, 0, sizeof(*info));
     snprintf(info->version, sizeof(info->version), "%s", mbedtls_ssl_get_version(ssl));
@@ -98,7 +95,7 @@ esp_err_t esp_tls_get_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info)
     const char *alpn = mbedtls_ssl_get_alpn_protocol(ssl);
     snprintf(info->alpn, sizeof(info->alpn), "%s", alpn ? alpn : "");
     snprintf(info->group, sizeof(info->group), "%s", esp_tls_mbedtls(tls)->group);
-    info->resumed = esp_tls_session_resumed(tls);
+    info->resumed = esp_tls_mbedtls_session_resumed(tls);
     /* the max_fragment_length the server accepted (TLS 1.2, read from its ServerHello);
      * mbedtls_ssl_get_max_in_record_payload() gives the client's own configured value */
     unsigned code = esp_tls_mbedtls(tls)->peer_mfl;

@@ -350,6 +350,8 @@ static void *mb_ssl_context(esp_tls_t *tls)
 }
 
 const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
+    .version = ESP_TLS_BACKEND_OPS_VERSION,
+    .size = sizeof(esp_tls_backend_ops_t),
     .name = "mbedtls",
     .client_create = mb_client_create,
     .server_create = mb_server_create,
@@ -359,9 +361,23 @@ const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
     .bytes_avail = mb_bytes_avail,
     .ssl_context = mb_ssl_context,
     .destroy = mb_destroy,
+    .conn_info = esp_tls_mbedtls_conn_info,
+    .client_session_get = esp_tls_mbedtls_session_get,
+    .client_session_free = esp_tls_mbedtls_session_free,
+    .session_resumed = esp_tls_mbedtls_session_resumed,
+    .verify_chain = esp_tls_mbedtls_verify_chain,
+    .global_init = esp_tls_mbedtls_psa_init,
+    .ca_store_init = esp_tls_mbedtls_ca_store_init,
+    .ca_store_set = esp_tls_mbedtls_ca_store_set,
+    .ca_store_get = esp_tls_mbedtls_ca_store_get,
+    .ca_store_free = esp_tls_mbedtls_ca_store_free,
+    .server_tickets_init = esp_tls_mbedtls_tickets_init,
+    .server_tickets_free = esp_tls_mbedtls_tickets_free,
+    .keylog_file = esp_tls_mbedtls_keylog_file,
+    .debug_level = esp_tls_mbedtls_debug_level,
+    .ciphersuites = mbedtls_ssl_list_ciphersuites,
+    .cert_describe = esp_tls_mbedtls_cert_describe,
+    .cert_to_pem = esp_tls_mbedtls_cert_to_pem,
+    .sha1 = esp_tls_mbedtls_sha1,
+    .base64_encode = esp_tls_mbedtls_base64_encode,
 };
-
-const int *esp_tls_get_ciphersuites_list(void)
-{
-    return mbedtls_ssl_list_ciphersuites();
-}
