@@ -4,7 +4,9 @@
  * work depends on the TLS stack is defined once in the core (src/core/backend_api.c and the
  * connection code), which checks its arguments and calls the backend through this table; a NULL
  * slot gives ESP_ERR_NOT_SUPPORTED (or NULL, nothing) with a log line. A backend reaches the
- * socket only through the BIO callbacks in core/bio.h.
+ * socket only through the BIO callbacks and esp_tls_bio_prepare_goodbye() in core/bio.h; the
+ * core alone writes the connection's socket, wait state and retry flags (tests/lint/layers.py
+ * checks that no backend file assigns them).
  *
  * The table carries the interface version and its own size; the core checks both once, when
  * the table is registered (src/core/backend_registry.h), and refuses a table built against
@@ -19,7 +21,7 @@
 #include "esp_tls_ext.h"
 
 /** Version of esp_tls_backend_ops_t: raised whenever a slot is added, removed or changed. */
-#define ESP_TLS_BACKEND_OPS_VERSION 2u
+#define ESP_TLS_BACKEND_OPS_VERSION 3u
 
 typedef struct esp_tls_backend_ops {
     uint32_t version; /**< ESP_TLS_BACKEND_OPS_VERSION the backend was built against */
@@ -32,8 +34,12 @@ typedef struct esp_tls_backend_ops {
                                const esp_tls_cfg_t *cfg);
     /** Build the server TLS state in tls->priv for an accepted socket. */
     esp_err_t (*server_create)(esp_tls_t *tls, const esp_tls_cfg_server_t *cfg);
-    /** One handshake step: 0 done, ESP_TLS_ERR_SSL_WANT_*, or another negative code. */
-    int (*handshake)(esp_tls_t *tls);
+    /** One handshake step: 0 done, ESP_TLS_ERR_SSL_WANT_*, or another negative code; on a
+     *  failure that one more attempt on a new connection may avoid, sets *@p retry (the core
+     *  decides, and sets tls->retried for that attempt). */
+    int (*handshake)(esp_tls_t *tls, bool *retry);
+    /** Read or write return ESP_TLS_ERR_SSL_WANT_* when they must wait: the core sets what
+     *  the connection waits for from it (tls->wait, like tls->sockfd, is the core's). */
     /** Read or write: bytes, 0 at the end, ESP_TLS_ERR_SSL_WANT_* or another negative code. */
     ssize_t (*read)(esp_tls_t *tls, char *data, size_t datalen);
     ssize_t (*write)(esp_tls_t *tls, const char *data, size_t datalen);

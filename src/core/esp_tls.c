@@ -129,7 +129,8 @@ static int restart(esp_tls_t *tls)
 
 static int step_handshake(esp_tls_t *tls)
 {
-    int rc = tls->ops->handshake(tls);
+    bool retry = false;
+    int rc = tls->ops->handshake(tls, &retry);
     if (rc == 0) {
         tls->conn_state = ESP_TLS_DONE;
         tls->wait = ESP_TLS_WAIT_NONE;
@@ -139,7 +140,7 @@ static int step_handshake(esp_tls_t *tls)
         tls->wait = rc == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
         return 0;
     }
-    if (tls->retry_requested && !tls->retried) {
+    if (retry && !tls->retried) {
         return restart(tls);
     }
     tls->conn_state = ESP_TLS_FAIL;
@@ -332,6 +333,15 @@ static bool connected(const esp_tls_t *tls)
     return true;
 }
 
+/* What a read or write that returned @p ret waits for; @p ret passes through. */
+static ssize_t note_want(esp_tls_t *tls, ssize_t ret)
+{
+    if (ret == ESP_TLS_ERR_SSL_WANT_READ || ret == ESP_TLS_ERR_SSL_WANT_WRITE) {
+        tls->wait = ret == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
+    }
+    return ret;
+}
+
 ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
 {
     if (!tls || !data || !connected(tls)) {
@@ -341,7 +351,7 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
         return send(tls->sockfd, data, datalen, MSG_NOSIGNAL);
     }
     esp_tls_bio_begin_call(tls);
-    return tls->ops->write(tls, data, datalen);
+    return note_want(tls, tls->ops->write(tls, data, datalen));
 }
 
 ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
@@ -357,7 +367,7 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
         return n;
     }
     esp_tls_bio_begin_call(tls);
-    return tls->ops->read(tls, data, datalen);
+    return note_want(tls, tls->ops->read(tls, data, datalen));
 }
 
 esp_tls_close_kind_t esp_tls_get_close_kind(esp_tls_t *tls)

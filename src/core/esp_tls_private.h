@@ -66,9 +66,8 @@ struct esp_tls {
     esp_tls_wait_t wait;
     bool is_tls;
     bool non_block;
-    bool retry_requested;            /* the backend asks for one more attempt on a new connection */
-    bool retried;                    /* that attempt is under way (the backend adapts its config) */
-    bool peer_eof;                   /* the socket read end of file (core/bio.c) */
+    bool retried;  /* a second attempt on a new connection, asked by the backend, is under way */
+    bool peer_eof; /* the socket read end of file (core/bio.c) */
     esp_tls_close_kind_t close_kind; /* how the peer ended it, once read saw it */
     int64_t deadline_ms;             /* 0: none; else monotonic ms for the current connect */
     esp_tls_bio_state_t bio;         /* record tracking and per-call budget (core/bio.c) */
