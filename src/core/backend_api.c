@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The public functions whose work is the TLS stack's: each checks its arguments here and calls
- * the backend through its ops table (src/backend/backend.h). A slot the backend leaves NULL
+ * the backend through its ops table (src/core/backend.h). A slot the backend leaves NULL
  * gives ESP_ERR_NOT_SUPPORTED (NULL, false or nothing for the functions that return no
  * esp_err_t) and a log line naming the function. Connection functions use the table the
  * connection was created with; the others the registered one (backend_registry.c).
  */
+#include "../conn/conn.h"
+#include "../port/guard.h"
 #include "backend_registry.h"
 #include "esp_log.h"
 #include "esp_tls_crypto.h"
-#include "esp_tls_private.h"
 
 static const char *TAG = "esp-tls";
 

@@ -23,7 +23,7 @@ static esp_err_t check_table(const esp_tls_backend_ops_t *ops)
                        ops->size == sizeof(esp_tls_backend_ops_t),
                    ESP_ERR_INVALID_VERSION,
                    "backend %s: ops table of version %u (%u bytes), this library needs version %u "
-                   "(%zu bytes): rebuild the backend against this src/backend/backend.h",
+                   "(%zu bytes): rebuild the backend against this src/core/backend.h",
                    ops->name ? ops->name : "(unnamed)", (unsigned)ops->version, (unsigned)ops->size,
                    (unsigned)ESP_TLS_BACKEND_OPS_VERSION, sizeof(esp_tls_backend_ops_t));
     return ESP_OK;

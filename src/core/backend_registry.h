@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Which TLS backend the core calls (src/backend/backend.h): the one built in, registered and
+ * Which TLS backend the core calls (src/core/backend.h): the one built in, registered and
  * checked on first use, or one registered explicitly (tests).
  */
 #pragma once
 
 #include <stdbool.h>
 
-#include "../backend/backend.h"
+#include "backend.h"
 
 /**
  * Use @p ops from now on, after checking once that it was built against this core's

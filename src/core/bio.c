@@ -20,9 +20,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "../conn/conn.h"
+#include "../port/port.h"
 #include "bio.h"
 #include "esp_log.h"
-#include "esp_tls_private.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";

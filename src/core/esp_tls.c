@@ -12,16 +12,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../conn/conn.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "../port/guard.h"
+#include "../port/port.h"
 #include "backend_registry.h"
 #include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
-#include "esp_tls_private.h"
 #include "features.h"
 #include "resolve.h"
 #include "tcp.h"
+#include "test_hooks.h"
 #include "url.h"
 
 static const char *TAG = "esp-tls";

@@ -7,12 +7,13 @@
 #include <fcntl.h>
 #include <poll.h>
 
-#include "../backend/backend.h"
+#include "../conn/conn.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "../port/port.h"
+#include "backend.h"
 #include "bio.h"
 #include "esp_log.h"
-#include "esp_tls_private.h"
 #include "features.h"
 #include "tcp.h"
 

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "../backend.h"
+#include "../../core/backend.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../policy/policy.h"
+#include "../../port/port.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"

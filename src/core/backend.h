@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../core/esp_tls_private.h"
+#include "../conn/conn.h"
+#include "../port/guard.h"
 #include "esp_tls_ext.h"
 
 /** Version of esp_tls_backend_ops_t: raised whenever a slot is added, removed or changed. */
