@@ -24,7 +24,6 @@
 #include "features.h"
 #include "resolve.h"
 #include "tcp.h"
-#include "test_hooks.h"
 #include "url.h"
 
 static const char *TAG = "esp-tls";
@@ -251,24 +250,6 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
         tls->deadline_ms = 0;
     }
     return rc;
-}
-
-esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
-                                         const esp_tls_cfg_t *cfg)
-{
-    ESP_ENSURE(tls && fd >= 0 && host && cfg && tls->conn_state == ESP_TLS_INIT,
-               ESP_ERR_INVALID_ARG);
-    tls->sockfd = fd;
-    tls->is_tls = true;
-    tls->non_block = cfg->non_block;
-    tls->deadline_ms = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
-    esp_err_t rc = tls->ops->client_create(tls, host, hostlen, cfg);
-    if (rc != ESP_OK) {
-        fail(tls, rc);
-        return rc;
-    }
-    tls->conn_state = ESP_TLS_HANDSHAKE;
-    return ESP_OK;
 }
 
 /* Parse @p url into host and port, capturing ESP_ERR_INVALID_ARG on failure. */
