@@ -57,22 +57,30 @@ if(bundle_on STREQUAL "y")
     endif()
 endif()
 
-# --- the generator tool --------------------------------------------------------------------
-# Built from the generator's sources, not from the library (the library contains its output).
+# --- the generator ---------------------------------------------------------------------------
+# Not part of the shipped library (which contains only its output): the static library
+# esp_tls_bundle_gen (src/bundle/bundle_gen*.c), linked by the generator tool and the tests. It
+# needs esp_tls_mem_* and the bundle format: the tool compiles those itself, tests get them from
+# esp_tls_objs.
 set(esp_tls_bundle_src "${CMAKE_SOURCE_DIR}/src/bundle")
-add_executable(esp_crt_bundle_gen
-    "${CMAKE_SOURCE_DIR}/tools/bundle/esp_crt_bundle_gen.c"
+set(esp_tls_gen_warnings -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla
+    -Wmissing-prototypes -Werror)
+add_library(esp_tls_bundle_gen STATIC
     "${esp_tls_bundle_src}/bundle_gen.c"
     "${esp_tls_bundle_src}/bundle_gen_cert.c"
     "${esp_tls_bundle_src}/bundle_gen_input.c"
-    "${esp_tls_bundle_src}/bundle_gen_filter.c"
+    "${esp_tls_bundle_src}/bundle_gen_filter.c")
+target_include_directories(esp_tls_bundle_gen PUBLIC
+    "${CMAKE_SOURCE_DIR}/include" "${ESP_TLS_CONFIG_DIR}" "${esp_tls_bundle_src}")
+target_link_libraries(esp_tls_bundle_gen PUBLIC esp_tls_mbedx509) # CA check of the inputs
+target_compile_options(esp_tls_bundle_gen PRIVATE ${esp_tls_gen_warnings})
+
+add_executable(esp_crt_bundle_gen
+    "${CMAKE_SOURCE_DIR}/tools/bundle/esp_crt_bundle_gen.c"
     "${esp_tls_bundle_src}/bundle_format.c"
     "${CMAKE_SOURCE_DIR}/src/mem/mem.c")
-target_include_directories(esp_crt_bundle_gen PRIVATE
-    "${CMAKE_SOURCE_DIR}/include" "${ESP_TLS_CONFIG_DIR}" "${esp_tls_bundle_src}")
-target_link_libraries(esp_crt_bundle_gen PRIVATE esp_tls_mbedx509) # CA check of the inputs
-target_compile_options(esp_crt_bundle_gen PRIVATE -Wall -Wextra -Wshadow -Wformat=2
-                       -Wstrict-prototypes -Wvla -Wmissing-prototypes -Werror)
+target_link_libraries(esp_crt_bundle_gen PRIVATE esp_tls_bundle_gen)
+target_compile_options(esp_crt_bundle_gen PRIVATE ${esp_tls_gen_warnings})
 install(TARGETS esp_crt_bundle_gen RUNTIME DESTINATION bin)
 
 # --- the default bundle ------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 #include <pthread.h>
 
 #include "../backend/mbedtls/reach/reach.h"
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "bundle_internal.h"
 #include "esp_log.h"
 #include "sdkconfig.h"

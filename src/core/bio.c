@@ -16,12 +16,14 @@
  *   §5 makes one after the peer's Finished an unexpected_message, which Mbed TLS 3.6 ignores.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "../conn/conn.h"
+#include "../port/port.h"
 #include "bio.h"
 #include "esp_log.h"
-#include "esp_tls_private.h"
 #include "tcp.h"
 
 static const char *TAG = "esp-tls";
@@ -98,6 +100,15 @@ void esp_tls_bio_handshake_done(esp_tls_t *tls, bool tls13)
 bool esp_tls_bio_refused(const esp_tls_t *tls)
 {
     return tls->bio.ignorable_run > ESP_TLS_BIO_MAX_IGNORABLE || tls->bio.ccs_refused;
+}
+
+bool esp_tls_bio_prepare_goodbye(esp_tls_t *tls)
+{
+    if (tls->sockfd < 0) {
+        return false;
+    }
+    int flags = fcntl(tls->sockfd, F_GETFL);
+    return flags >= 0 && fcntl(tls->sockfd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
 /* Whether this call may read more: not after a flood, the deadline, or the call's budget. */

@@ -40,6 +40,11 @@ void esp_tls_bio_handshake_done(struct esp_tls *tls, bool tls13);
  * handshake): the backend answers with a fatal unexpected_message alert. */
 bool esp_tls_bio_refused(const struct esp_tls *tls);
 
+/** Before a last message on an established connection (close_notify): the socket is made
+ *  non-blocking, so that the message is sent only if it fits; false if there is no socket or it
+ *  cannot be made non-blocking (then nothing should be sent). */
+bool esp_tls_bio_prepare_goodbye(struct esp_tls *tls);
+
 /** Receive into @p buf; @p ctx is the esp_tls_t. Returns bytes, 0 at EOF, or a code above. */
 int esp_tls_bio_recv(void *ctx, unsigned char *buf, size_t len);
 

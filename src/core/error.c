@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "esp_tls_private.h"
+#include "../conn/conn.h"
 
 static esp_tls_error_storage_t *storage_of(esp_tls_error_handle_t h)
 {

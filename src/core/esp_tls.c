@@ -12,13 +12,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../backend/backend.h"
+#include "../conn/conn.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "../port/guard.h"
+#include "../port/port.h"
+#include "backend_registry.h"
 #include "bio.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
-#include "esp_tls_private.h"
 #include "features.h"
 #include "resolve.h"
 #include "tcp.h"
@@ -28,6 +30,10 @@ static const char *TAG = "esp-tls";
 
 esp_tls_t *esp_tls_init(void)
 {
+    const esp_tls_backend_ops_t *ops = esp_tls_backend();
+    if (ops == NULL) {
+        return NULL; /* logged by the registry */
+    }
     esp_tls_t *tls = esp_tls_mem_calloc(1, sizeof(*tls));
     if (tls == NULL) {
         return NULL;
@@ -36,7 +42,7 @@ esp_tls_t *esp_tls_init(void)
     tls->tcp.fd = -1;
     tls->conn_state = ESP_TLS_INIT;
     tls->role = ESP_TLS_CLIENT;
-    tls->ops = &esp_tls_backend_mbedtls;
+    tls->ops = ops;
     return tls;
 }
 
@@ -125,7 +131,8 @@ static int restart(esp_tls_t *tls)
 
 static int step_handshake(esp_tls_t *tls)
 {
-    int rc = tls->ops->handshake(tls);
+    bool retry = false;
+    int rc = tls->ops->handshake(tls, &retry);
     if (rc == 0) {
         tls->conn_state = ESP_TLS_DONE;
         tls->wait = ESP_TLS_WAIT_NONE;
@@ -135,7 +142,7 @@ static int step_handshake(esp_tls_t *tls)
         tls->wait = rc == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
         return 0;
     }
-    if (tls->retry_requested && !tls->retried) {
+    if (retry && !tls->retried) {
         return restart(tls);
     }
     tls->conn_state = ESP_TLS_FAIL;
@@ -245,24 +252,6 @@ int esp_tls_conn_new_async(const char *hostname, int hostlen, int port, const es
     return rc;
 }
 
-esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
-                                         const esp_tls_cfg_t *cfg)
-{
-    ESP_ENSURE(tls && fd >= 0 && host && cfg && tls->conn_state == ESP_TLS_INIT,
-               ESP_ERR_INVALID_ARG);
-    tls->sockfd = fd;
-    tls->is_tls = true;
-    tls->non_block = cfg->non_block;
-    tls->deadline_ms = esp_tls_time_ms() + esp_tls_effective_timeout(cfg);
-    esp_err_t rc = tls->ops->client_create(tls, host, hostlen, cfg);
-    if (rc != ESP_OK) {
-        fail(tls, rc);
-        return rc;
-    }
-    tls->conn_state = ESP_TLS_HANDSHAKE;
-    return ESP_OK;
-}
-
 /* Parse @p url into host and port, capturing ESP_ERR_INVALID_ARG on failure. */
 static bool url_target(const char *url, const esp_tls_cfg_t *cfg, esp_tls_t *tls, esp_tls_url_t *u)
 {
@@ -328,6 +317,15 @@ static bool connected(const esp_tls_t *tls)
     return true;
 }
 
+/* What a read or write that returned @p ret waits for; @p ret passes through. */
+static ssize_t note_want(esp_tls_t *tls, ssize_t ret)
+{
+    if (ret == ESP_TLS_ERR_SSL_WANT_READ || ret == ESP_TLS_ERR_SSL_WANT_WRITE) {
+        tls->wait = ret == ESP_TLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
+    }
+    return ret;
+}
+
 ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
 {
     if (!tls || !data || !connected(tls)) {
@@ -337,7 +335,7 @@ ssize_t esp_tls_conn_write(esp_tls_t *tls, const void *data, size_t datalen)
         return send(tls->sockfd, data, datalen, MSG_NOSIGNAL);
     }
     esp_tls_bio_begin_call(tls);
-    return tls->ops->write(tls, data, datalen);
+    return note_want(tls, tls->ops->write(tls, data, datalen));
 }
 
 ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
@@ -353,7 +351,7 @@ ssize_t esp_tls_conn_read(esp_tls_t *tls, void *data, size_t datalen)
         return n;
     }
     esp_tls_bio_begin_call(tls);
-    return tls->ops->read(tls, data, datalen);
+    return note_want(tls, tls->ops->read(tls, data, datalen));
 }
 
 esp_tls_close_kind_t esp_tls_get_close_kind(esp_tls_t *tls)

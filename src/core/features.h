@@ -4,8 +4,8 @@
  */
 #pragma once
 
+#include "../port/guard.h"
 #include "esp_tls.h"
-#include "guard.h"
 
 /** ESP_OK, or ESP_ERR_NOT_SUPPORTED (logged) if @p cfg sets a member this build cannot use. */
 esp_err_t esp_tls_client_features_check(const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;

@@ -6,7 +6,8 @@
 
 #include <stdbool.h>
 
-#include "esp_tls_private.h"
+#include "../conn/conn.h"
+#include "../port/guard.h"
 
 typedef struct esp_tls_resolver esp_tls_resolver_t;
 

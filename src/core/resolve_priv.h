@@ -11,7 +11,8 @@
 
 #include <stdbool.h>
 
-#include "esp_tls_private.h"
+#include "../conn/conn.h"
+#include "../port/guard.h"
 #include "resolve.h"
 
 #define RESOLVE_MAX_ADDRS 16

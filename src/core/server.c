@@ -7,12 +7,13 @@
 #include <fcntl.h>
 #include <poll.h>
 
-#include "../backend/backend.h"
+#include "../conn/conn.h"
 #include "../diag/diag.h"
 #include "../mem/mem.h"
+#include "../port/port.h"
+#include "backend.h"
 #include "bio.h"
 #include "esp_log.h"
-#include "esp_tls_private.h"
 #include "features.h"
 #include "tcp.h"
 
@@ -60,7 +61,8 @@ int esp_tls_server_session_continue_async(esp_tls_t *tls)
         return 0;
     }
     esp_tls_bio_begin_call(tls);
-    int rc = tls->ops->handshake(tls);
+    bool retry = false; /* a server has no second attempt */
+    int rc = tls->ops->handshake(tls, &retry);
     if (rc == 0) {
         /* DONE (ESP-IDF leaves the state as it was): read and write check for it */
         tls->conn_state = ESP_TLS_DONE;

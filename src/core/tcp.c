@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../mem/mem.h"
+#include "../port/port.h"
 #include "esp_log.h"
 #include "resolve.h"
 #include "tcp.h"

@@ -7,8 +7,9 @@
 #include <netdb.h>
 #include <stdbool.h>
 
+#include "../conn/conn.h"
+#include "../port/guard.h"
 #include "esp_tls.h"
-#include "esp_tls_private.h"
 
 #define ESP_TLS_TCP_ATTEMPT_INIT                                                                   \
     {                                                                                              \

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
+#include "../port/guard.h"
 #include "esp_err.h"
-#include "guard.h"
 
 typedef struct {
     const char *host; /* points into the URL; IPv6 brackets excluded */

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/esp_tls_private.h"
+#include "../conn/conn.h"
+#include "../port/guard.h"
 
 /** One explained code. */
 typedef struct {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/guard.h"
 #include "../flash/partition_table.h"
+#include "../port/guard.h"
 #include "esp_log.h"
 #include "esp_private/partition_linux.h"
 #include "mbedtls/sha256.h"

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "esp_http_client.h"
 #include "esp_transport.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "esp_app_format.h"
 #include "esp_log.h"
 #include "https_ota_internal.h"

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "esp_log.h"
 #include "https_ota_internal.h"
 

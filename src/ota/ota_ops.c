@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/guard.h"
 #include "../flash/flash_internal.h"
+#include "../port/guard.h"
 #include "esp_app_format.h"
 #include "esp_log.h"
 #include "esp_ota_ops.h"

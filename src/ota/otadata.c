@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "esp_log.h"
 #include "otadata.h"
 

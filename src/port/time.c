@@ -7,9 +7,9 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "../core/esp_tls_private.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_time.h"
+#include "port.h"
 
 int64_t esp_tls_time_ms(void)
 {

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "../core/guard.h"
+#include "../port/guard.h"
 #include "esp_tls.h"
 #include "esp_transport.h"
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # gen-policy.sh OUTDIR: a throw-away EC P-256 PKI for the certificate policy tests (unit test
-# backend.policy, interop policy.sh). POSIX sh + the openssl CLI; nothing is committed.
+# unit.policy, interop policy.sh). POSIX sh + the openssl CLI; nothing is committed.
 # Idempotent: does nothing if OUTDIR/.done-2 exists and is less than a day old.
 #
 # root.crt                       the trust anchor

@@ -69,7 +69,7 @@ def write_case(out, tc):
 
 
 # The BetterTLS path-building cases whose valid path is not the one Mbed TLS builds first: they
-# pass only with path building with backtracking (src/backend/mbedtls/policy_path.c).
+# pass only with path building with backtracking (src/policy/policy_path.c).
 BACKTRACKING_CASES = {f"bettertls::pathbuilding::tc{n}"
                       for n in (2, 23, 30, 31, 32, 35, 56, 57, 58, 59, 60)}
 

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/mbedtls/policy.h"
+#include "policy/policy.h"
 #include "esp_log.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"

@@ -3,7 +3,7 @@
  * Fuzz target for the client's record path: the input (after one options byte) is everything
  * the server sends, handshake records then application data, followed by end of file. The
  * client runs on one end of a socketpair (attached with the test hook
- * esp_tls_client_attach_for_test(), core/esp_tls_private.h): handshake, then reads until an
+ * esp_tls_client_attach_for_test(), core/test_hooks.h): handshake, then reads until an
  * error or EOF. Whatever the bytes: no memory error, no leak, no hang, and a failure leaves a
  * code in the error handle.
  *
@@ -17,7 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/esp_tls_private.h"
+#include "conn/conn.h"
+#include "core/test_hooks.h"
 #include "esp_tls.h"
 #include "fuzz_common.h"
 #include "sdkconfig.h"

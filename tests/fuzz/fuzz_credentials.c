@@ -21,7 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/esp_tls_private.h"
+#include "conn/conn.h"
+#include "core/test_hooks.h"
 #include "esp_tls.h"
 #include "fuzz_common.h"
 

@@ -34,9 +34,10 @@ fuzz_lib() {
             -DCMAKE_C_FLAGS=-Wno-error=format-nonliteral -DSDKCONFIG="$lib/sdkconfig" \
             "-DSDKCONFIG_DEFAULTS=$top/sdkconfig.defaults;$top/tests/sdkconfig.insecure" >/dev/null
     fi
-    cmake --build "$lib" -j"${FUZZ_BUILD_JOBS:-2}" --target esp_tls >/dev/null
+    cmake --build "$lib" -j"${FUZZ_BUILD_JOBS:-2}" --target esp_tls esp_tls_test_hooks >/dev/null
     cares=$(pkg-config --libs libcares)
-    srcs="-I $lib/config -I $top/build/deps/mbedtls-src/include $lib/libesp_tls.a \
+    srcs="-I $lib/config -I $top/build/deps/mbedtls-src/include $lib/libesp_tls_test_hooks.a \
+$lib/libesp_tls.a \
 $lib/libmbedtls.a $lib/libmbedx509.a $lib/libmbedcrypto.a $cares -lhttp_parser -lpthread"
 }
 

@@ -43,7 +43,7 @@ static esp_err_t create_locked(void)
     return ESP_OK;
 }
 
-esp_err_t esp_tls_init_global_ca_store(void)
+esp_err_t esp_tls_mbedtls_ca_store_init(void)
 {
     pthread_mutex_lock(&s_lock);
     esp_err_t rc = create_locked();
@@ -66,8 +66,8 @@ static esp_err_t append_locked(const unsigned char *buf, unsigned int len)
 }
 #endif
 
-esp_err_t esp_tls_set_global_ca_store(const unsigned char *cacert_pem_buf,
-                                      const unsigned int cacert_pem_bytes)
+esp_err_t esp_tls_mbedtls_ca_store_set(const unsigned char *cacert_pem_buf,
+                                       unsigned int cacert_pem_bytes)
 {
 #if CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT
     (void)cacert_pem_buf;
@@ -84,7 +84,7 @@ esp_err_t esp_tls_set_global_ca_store(const unsigned char *cacert_pem_buf,
 #endif
 }
 
-mbedtls_x509_crt *esp_tls_get_global_ca_store(void)
+void *esp_tls_mbedtls_ca_store_get(void)
 {
     pthread_mutex_lock(&s_lock);
     mbedtls_x509_crt *crt = s_store ? &s_store->crt : NULL;
@@ -92,7 +92,7 @@ mbedtls_x509_crt *esp_tls_get_global_ca_store(void)
     return crt;
 }
 
-void esp_tls_free_global_ca_store(void)
+void esp_tls_mbedtls_ca_store_free(void)
 {
     pthread_mutex_lock(&s_lock);
     unref_locked(s_store);

@@ -8,6 +8,7 @@
 
 #include "../../diag/escape.h"
 #include "../../mem/mem.h"
+#include "../../policy/policy.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/ecp.h"
@@ -15,7 +16,6 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 
 static void format_time(char *out, size_t size, const mbedtls_x509_time *t)
 {
@@ -116,9 +116,9 @@ static void fill_info(const mbedtls_x509_crt *crt, const unsigned char *der, siz
     info->is_ca = mbedtls_x509_crt_get_ca_istrue(crt) == 1;
 }
 
-esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_cert_info_t *info)
+esp_err_t esp_tls_mbedtls_cert_describe(const unsigned char *der, size_t len,
+                                        esp_tls_cert_info_t *info)
 {
-    ESP_ENSURE(der != NULL && len > 0 && info != NULL, ESP_ERR_INVALID_ARG);
     esp_tls_mem_install();
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
@@ -131,11 +131,9 @@ esp_err_t esp_tls_cert_describe(const unsigned char *der, size_t len, esp_tls_ce
     return rc;
 }
 
-esp_err_t esp_tls_cert_to_pem(const unsigned char *der, size_t len, char *buf, size_t buf_len,
-                              size_t *olen)
+esp_err_t esp_tls_mbedtls_cert_to_pem(const unsigned char *der, size_t len, char *buf,
+                                      size_t buf_len, size_t *olen)
 {
-    ESP_ENSURE(der != NULL && len > 0 && olen != NULL && (buf != NULL || buf_len == 0),
-               ESP_ERR_INVALID_ARG);
     size_t written = 0;
     int ret =
         mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n", "-----END CERTIFICATE-----\n",

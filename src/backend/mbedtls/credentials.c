@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../policy/policy.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 #include "psa/crypto.h"
 
 static const char *TAG = "esp-tls-mbedtls";

@@ -2,12 +2,12 @@
 /*
  * esp_tls_crypto.h on Mbed TLS.
  */
-#include "esp_tls_crypto.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/sha1.h"
+#include "mbedtls_backend.h"
 
-int esp_crypto_sha1(const unsigned char *input, size_t ilen, unsigned char output[20])
+int esp_tls_mbedtls_sha1(const unsigned char *input, size_t ilen, unsigned char output[20])
 {
 #if defined(MBEDTLS_SHA1_C)
     return mbedtls_sha1(input, ilen, output);
@@ -19,8 +19,8 @@ int esp_crypto_sha1(const unsigned char *input, size_t ilen, unsigned char outpu
 #endif
 }
 
-int esp_crypto_base64_encode(unsigned char *dst, size_t dlen, size_t *olen,
-                             const unsigned char *src, size_t slen)
+int esp_tls_mbedtls_base64_encode(unsigned char *dst, size_t dlen, size_t *olen,
+                                  const unsigned char *src, size_t slen)
 {
     return mbedtls_base64_encode(dst, dlen, olen, src, slen);
 }

@@ -156,7 +156,7 @@ void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
     mbedtls_ssl_conf_dbg(conf, debug_cb, redacting);
 }
 
-void esp_tls_set_mbedtls_debug_level(int level)
+void esp_tls_mbedtls_debug_level(int level)
 {
     pthread_once(&s_env_once, debug_from_env);
     set_level(level);
@@ -168,7 +168,7 @@ void esp_tls_mbedtls_debug_attach(mbedtls_ssl_config *conf, bool *redacting)
     (void)redacting;
 }
 
-void esp_tls_set_mbedtls_debug_level(int level)
+void esp_tls_mbedtls_debug_level(int level)
 {
     (void)level;
 }

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../backend.h"
+#include "../../core/backend.h"
 #include "mbedtls_backend.h"
 #include "sdkconfig.h"
 

@@ -21,7 +21,7 @@ static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
 static char s_path[4096];
 static bool s_path_set; /* set by the API; else the environment decides */
 
-esp_err_t esp_tls_set_keylog_file(const char *path)
+esp_err_t esp_tls_mbedtls_keylog_file(const char *path)
 {
     ESP_ENSURE(path == NULL || strlen(path) < sizeof(s_path), ESP_ERR_INVALID_ARG);
     pthread_mutex_lock(&s_lock);
@@ -114,7 +114,7 @@ void esp_tls_mbedtls_keylog_attach(mbedtls_ssl_context *ssl)
     }
 }
 #else
-esp_err_t esp_tls_set_keylog_file(const char *path)
+esp_err_t esp_tls_mbedtls_keylog_file(const char *path)
 {
     (void)path;
     return ESP_ERR_NOT_SUPPORTED;

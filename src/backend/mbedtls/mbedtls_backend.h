@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "../backend.h"
+#include "../../core/backend.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
@@ -160,6 +160,8 @@ mbedtls_x509_crt *esp_tls_ca_store_chain(esp_tls_ca_store_t *store);
 void esp_tls_mbedtls_diag_leaf(esp_tls_mbedtls_t *p, const mbedtls_x509_crt *leaf,
                                uint32_t leaf_flags);
 void esp_tls_mbedtls_diag_error(esp_tls_mbedtls_t *p, int ret);
+
+/* handshake.c */
 /** mbedtls_ssl_handshake(), one step at a time, with a DEBUG trace of the states. */
 int esp_tls_mbedtls_handshake_steps(esp_tls_mbedtls_t *p);
 
@@ -178,3 +180,30 @@ const char *esp_tls_mbedtls_strerror(int code, char *buf, size_t len);
 /** Log "<what> returned -0xNNNN (text)[: hint]", capture the Mbed TLS code, return @p code. */
 esp_err_t esp_tls_mbedtls_fail(esp_tls_t *tls, const char *what, int ret, esp_err_t code,
                                const char *hint);
+
+/* The ops table's slots (ops.c) defined in the files named: the public functions of the same
+ * purpose are the core's (src/core/backend_api.c), which checks the arguments first. */
+esp_err_t esp_tls_mbedtls_conn_info(esp_tls_t *tls, esp_tls_conn_info_t *info); /* diag_capture.c */
+esp_tls_client_session_t *esp_tls_mbedtls_session_get(esp_tls_t *tls);          /* session.c */
+void esp_tls_mbedtls_session_free(esp_tls_client_session_t *client_session);
+bool esp_tls_mbedtls_session_resumed(esp_tls_t *tls);
+esp_err_t esp_tls_mbedtls_verify_chain(esp_tls_t *tls, const esp_tls_verify_cfg_t *cfg,
+                                       const unsigned char *chain, size_t chain_len,
+                                       uint32_t *flags); /* verify_chain.c */
+esp_err_t esp_tls_mbedtls_ca_store_init(void);           /* ca_store.c */
+esp_err_t esp_tls_mbedtls_ca_store_set(const unsigned char *cacert_pem_buf,
+                                       unsigned int cacert_pem_bytes);
+void *esp_tls_mbedtls_ca_store_get(void);
+void esp_tls_mbedtls_ca_store_free(void);
+esp_err_t esp_tls_mbedtls_tickets_init(esp_tls_cfg_server_t *cfg); /* tickets.c */
+void esp_tls_mbedtls_tickets_free(esp_tls_cfg_server_t *cfg);
+esp_err_t esp_tls_mbedtls_keylog_file(const char *path); /* keylog.c */
+void esp_tls_mbedtls_debug_level(int level);             /* debug.c */
+esp_err_t esp_tls_mbedtls_cert_describe(const unsigned char *der, size_t len,
+                                        esp_tls_cert_info_t *info); /* cert_info.c */
+esp_err_t esp_tls_mbedtls_cert_to_pem(const unsigned char *der, size_t len, char *buf,
+                                      size_t buf_len, size_t *olen);
+int esp_tls_mbedtls_sha1(const unsigned char *input, size_t ilen,
+                         unsigned char output[20]); /* crypto.c */
+int esp_tls_mbedtls_base64_encode(unsigned char *dst, size_t dlen, size_t *olen,
+                                  const unsigned char *src, size_t slen);

@@ -3,7 +3,6 @@
  * Mbed TLS backend ops: create, handshake, read, write, destroy, with the
  * results ESP-IDF's esp_tls_mbedtls.c gives (docs/COMPAT.md lists where they differ).
  */
-#include <fcntl.h>
 #include <stdlib.h>
 
 #include "../../core/bio.h"
@@ -23,16 +22,15 @@ static const char *TAG = "esp-tls-mbedtls";
 #endif
 
 /* End an established connection with close_notify, as RFC 8446 §6.1 asks (ESP-IDF just
- * closes the socket). The socket is made non-blocking first: destroy never waits. Nothing is
+ * closes the socket). The core makes the socket non-blocking first: destroy never waits. Nothing is
  * sent after a failed read or write: Mbed TLS may have sent a fatal alert, after which
  * RFC 8446 §6.2 and RFC 5246 §7.2.2 allow nothing more, and the context must not be used. */
 static void say_goodbye(esp_tls_t *tls, esp_tls_mbedtls_t *p)
 {
-    if (tls->conn_state != ESP_TLS_DONE || !tls->is_tls || tls->sockfd < 0 || p->broken) {
+    if (tls->conn_state != ESP_TLS_DONE || !tls->is_tls || p->broken) {
         return;
     }
-    int flags = fcntl(tls->sockfd, F_GETFL);
-    if (flags >= 0 && fcntl(tls->sockfd, F_SETFL, flags | O_NONBLOCK) == 0) {
+    if (esp_tls_bio_prepare_goodbye(tls)) {
         (void)mbedtls_ssl_close_notify(&p->ssl);
     }
 }
@@ -92,13 +90,6 @@ static esp_err_t mb_server_create(esp_tls_t *tls, const esp_tls_cfg_server_t *cf
 static bool is_want(int ret)
 {
     return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
-}
-
-static void note_want(esp_tls_t *tls, int ret)
-{
-    if (is_want(ret)) {
-        tls->wait = ret == MBEDTLS_ERR_SSL_WANT_READ ? ESP_TLS_WAIT_READ : ESP_TLS_WAIT_WRITE;
-    }
 }
 
 /* The likely cause of a handshake error, for the log: hints that hold for either role. */
@@ -164,7 +155,7 @@ static bool needs_pkcs1_retry(esp_tls_t *tls, int ret)
 #endif
 }
 
-static int mb_handshake(esp_tls_t *tls)
+static int mb_handshake(esp_tls_t *tls, bool *retry)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     int ret = esp_tls_mbedtls_handshake_steps(p);
@@ -187,7 +178,7 @@ static int mb_handshake(esp_tls_t *tls)
                  "the server chose TLS 1.2 and an RSA-PSS signature, which this Mbed TLS "
                  "rejects in TLS 1.2 (-0x%04X); retrying once without offering RSA-PSS",
                  (unsigned)-ret);
-        tls->retry_requested = true;
+        *retry = true;
         return ret;
     }
     esp_tls_mbedtls_diag_error(p, ret);
@@ -277,7 +268,6 @@ static ssize_t mb_read(esp_tls_t *tls, char *data, size_t datalen)
     if (ret >= 0) {
         return ret;
     }
-    note_want(tls, ret);
     if (!is_want(ret)) {
         refuse(tls, ret);
         p->broken = p->broken || ret != MBEDTLS_ERR_SSL_TIMEOUT; /* a timeout sends no alert */
@@ -320,7 +310,6 @@ static ssize_t write_all(esp_tls_t *tls, const char *data, size_t datalen)
             continue;
         }
         if (ret == 0 || is_want(ret)) {
-            note_want(tls, ret);
             return written > 0 ? (ssize_t)written : ret;
         }
         p->broken = true;
@@ -350,6 +339,8 @@ static void *mb_ssl_context(esp_tls_t *tls)
 }
 
 const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
+    .version = ESP_TLS_BACKEND_OPS_VERSION,
+    .size = sizeof(esp_tls_backend_ops_t),
     .name = "mbedtls",
     .client_create = mb_client_create,
     .server_create = mb_server_create,
@@ -359,9 +350,23 @@ const esp_tls_backend_ops_t esp_tls_backend_mbedtls = {
     .bytes_avail = mb_bytes_avail,
     .ssl_context = mb_ssl_context,
     .destroy = mb_destroy,
+    .conn_info = esp_tls_mbedtls_conn_info,
+    .client_session_get = esp_tls_mbedtls_session_get,
+    .client_session_free = esp_tls_mbedtls_session_free,
+    .session_resumed = esp_tls_mbedtls_session_resumed,
+    .verify_chain = esp_tls_mbedtls_verify_chain,
+    .global_init = esp_tls_mbedtls_psa_init,
+    .ca_store_init = esp_tls_mbedtls_ca_store_init,
+    .ca_store_set = esp_tls_mbedtls_ca_store_set,
+    .ca_store_get = esp_tls_mbedtls_ca_store_get,
+    .ca_store_free = esp_tls_mbedtls_ca_store_free,
+    .server_tickets_init = esp_tls_mbedtls_tickets_init,
+    .server_tickets_free = esp_tls_mbedtls_tickets_free,
+    .keylog_file = esp_tls_mbedtls_keylog_file,
+    .debug_level = esp_tls_mbedtls_debug_level,
+    .ciphersuites = mbedtls_ssl_list_ciphersuites,
+    .cert_describe = esp_tls_mbedtls_cert_describe,
+    .cert_to_pem = esp_tls_mbedtls_cert_to_pem,
+    .sha1 = esp_tls_mbedtls_sha1,
+    .base64_encode = esp_tls_mbedtls_base64_encode,
 };
-
-const int *esp_tls_get_ciphersuites_list(void)
-{
-    return mbedtls_ssl_list_ciphersuites();
-}

@@ -71,11 +71,6 @@ static void psa_init_once(void)
     esp_tls_mem_global_end();
 }
 
-esp_err_t esp_tls_global_init(void)
-{
-    return esp_tls_mbedtls_psa_init();
-}
-
 esp_err_t esp_tls_mbedtls_psa_init(void)
 {
     esp_tls_mem_install(); /* before PSA's first block */

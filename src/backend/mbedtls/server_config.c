@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
+#include "../../policy/policy.h"
 #include "esp_log.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 
 static const char *TAG = "esp-tls-mbedtls";
 

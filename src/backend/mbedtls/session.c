@@ -82,11 +82,8 @@ static int copy_session(esp_tls_mbedtls_t *p, mbedtls_ssl_session *out)
     return mbedtls_ssl_get_session(&p->ssl, out);
 }
 
-esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
+esp_tls_client_session_t *esp_tls_mbedtls_session_get(esp_tls_t *tls)
 {
-    if (tls == NULL || tls->priv == NULL || tls->role != ESP_TLS_CLIENT) {
-        return NULL;
-    }
     esp_tls_client_session_t *cs = esp_tls_mem_calloc(1, sizeof(*cs));
     if (cs == NULL) {
         return NULL;
@@ -94,13 +91,13 @@ esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
     mbedtls_ssl_session_init(&cs->saved_session);
     if (copy_session(esp_tls_mbedtls(tls), &cs->saved_session) != 0) {
         ESP_LOGW(TAG, "no session to save yet (TLS 1.3: read the first response first)");
-        esp_tls_free_client_session(cs);
+        esp_tls_mbedtls_session_free(cs);
         return NULL;
     }
     return cs;
 }
 
-void esp_tls_free_client_session(esp_tls_client_session_t *client_session)
+void esp_tls_mbedtls_session_free(esp_tls_client_session_t *client_session)
 {
     if (client_session != NULL) {
         mbedtls_ssl_session_free(&client_session->saved_session);
@@ -124,7 +121,7 @@ void esp_tls_mbedtls_note_ticket(esp_tls_t *tls)
     (void)tls;
 }
 
-esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
+esp_tls_client_session_t *esp_tls_mbedtls_session_get(esp_tls_t *tls)
 {
     (void)tls;
     ESP_LOGE("esp-tls-mbedtls", "esp_tls_get_client_session: this library was built without "
@@ -132,17 +129,14 @@ esp_tls_client_session_t *esp_tls_get_client_session(esp_tls_t *tls)
     return NULL;
 }
 
-void esp_tls_free_client_session(esp_tls_client_session_t *client_session)
+void esp_tls_mbedtls_session_free(esp_tls_client_session_t *client_session)
 {
     (void)client_session; /* never allocated in this build */
 }
 #endif
 
-bool esp_tls_session_resumed(esp_tls_t *tls)
+bool esp_tls_mbedtls_session_resumed(esp_tls_t *tls)
 {
-    if (tls == NULL || tls->priv == NULL || tls->conn_state != ESP_TLS_DONE) {
-        return false;
-    }
     /* A resumed handshake carries no Certificate message, so nothing was verified. A server
      * that verifies clients also sees no certificate from a client that sent none (optional
      * authentication): a resumed session brings the client's certificate back with it. */

@@ -19,10 +19,8 @@ static void ticket_ctx_free(esp_tls_server_session_ticket_ctx_t *ctx)
     esp_tls_mem_free(ctx);
 }
 
-esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg)
+esp_err_t esp_tls_mbedtls_tickets_init(esp_tls_cfg_server_t *cfg)
 {
-    ESP_ENSURE_LOG(cfg != NULL && cfg->ticket_ctx == NULL, ESP_ERR_INVALID_ARG,
-                   "session tickets: cfg is NULL or already has a ticket_ctx");
     ESP_GUARD(esp_tls_mbedtls_psa_init());
     esp_tls_server_session_ticket_ctx_t *ctx = esp_tls_mem_calloc(1, sizeof(*ctx));
     ESP_ENSURE(ctx != NULL, ESP_ERR_NO_MEM);
@@ -43,22 +41,22 @@ esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg)
     return ESP_OK;
 }
 
-void esp_tls_cfg_server_session_tickets_free(esp_tls_cfg_server_t *cfg)
+void esp_tls_mbedtls_tickets_free(esp_tls_cfg_server_t *cfg)
 {
-    if (cfg == NULL || cfg->ticket_ctx == NULL) {
+    if (cfg->ticket_ctx == NULL) {
         return;
     }
     ticket_ctx_free(cfg->ticket_ctx);
     cfg->ticket_ctx = NULL;
 }
 #else
-esp_err_t esp_tls_cfg_server_session_tickets_init(esp_tls_cfg_server_t *cfg)
+esp_err_t esp_tls_mbedtls_tickets_init(esp_tls_cfg_server_t *cfg)
 {
     (void)cfg;
     return ESP_ERR_NOT_SUPPORTED;
 }
 
-void esp_tls_cfg_server_session_tickets_free(esp_tls_cfg_server_t *cfg)
+void esp_tls_mbedtls_tickets_free(esp_tls_cfg_server_t *cfg)
 {
     (void)cfg;
 }

@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "../../diag/escape.h"
+#include "../../policy/policy.h"
 #include "esp_log.h"
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 #include "reach/reach.h"
 
 /* PSK is used only with CONFIG_ESP_TLS_PSK_VERIFICATION, as on ESP-IDF */

@@ -9,11 +9,12 @@
  */
 #include <string.h>
 
+#include "../../policy/policy.h"
+#include "../../port/port.h"
 #include "esp_log.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/oid.h"
 #include "mbedtls_backend.h"
-#include "policy.h"
 #include "reach/reach.h"
 
 static const char *TAG = "esp-tls-verify";
@@ -128,25 +129,10 @@ static esp_err_t verify_parsed(esp_tls_t *tls, const esp_tls_verify_cfg_t *cfg,
     return rc;
 }
 
-esp_err_t esp_tls_verify_chain(const esp_tls_verify_cfg_t *cfg, const unsigned char *chain,
-                               size_t chain_len, uint32_t *flags, esp_tls_error_handle_t h)
+esp_err_t esp_tls_mbedtls_verify_chain(esp_tls_t *tls, const esp_tls_verify_cfg_t *cfg,
+                                       const unsigned char *chain, size_t chain_len,
+                                       uint32_t *flags)
 {
-    ESP_ENSURE_LOG(cfg != NULL && chain != NULL && chain_len > 0, ESP_ERR_INVALID_ARG,
-                   "esp_tls_verify_chain: cfg and a non-empty chain are required");
-    uint32_t local_flags = 0;
-    esp_tls_t *tls = esp_tls_init();
-    ESP_ENSURE_LOG(tls != NULL, ESP_ERR_NO_MEM, "esp_tls_verify_chain: no memory");
-    esp_err_t rc = esp_tls_mbedtls_psa_init();
-    if (rc == ESP_OK) {
-        rc = verify_parsed(tls, cfg, chain, chain_len, &local_flags);
-    }
-    esp_tls_capture(esp_tls_err(tls), ESP_TLS_ERR_TYPE_ESP, rc);
-    if (h != NULL) {
-        *h = tls->err.parent;
-    }
-    if (flags != NULL) {
-        *flags = local_flags;
-    }
-    esp_tls_conn_destroy(tls);
-    return rc;
+    ESP_GUARD(esp_tls_mbedtls_psa_init());
+    return verify_parsed(tls, cfg, chain, chain_len, flags);
 }

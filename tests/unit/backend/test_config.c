@@ -14,7 +14,7 @@
 
 #include "unit_support.h"
 
-#include "core/esp_tls_private.h"
+#include "conn/conn.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "psa/crypto.h"

@@ -9,7 +9,7 @@
 
 #include "unit_support.h"
 
-#include "core/esp_tls_private.h"
+#include "conn/conn.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
 #include "mbedtls/ssl_ciphersuites.h"

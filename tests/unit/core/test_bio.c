@@ -10,8 +10,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "conn/conn.h"
 #include "core/bio.h"
-#include "core/esp_tls_private.h"
+#include "port/port.h"
 #include "unit_support.h"
 
 static const unsigned char s_ccs[] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};

@@ -4,7 +4,7 @@
  */
 #include "unit_support.h"
 
-#include "core/esp_tls_private.h"
+#include "conn/conn.h"
 
 /* The layout the public header asks callers (e.g. esp_transport) to provide. */
 typedef struct {

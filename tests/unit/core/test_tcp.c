@@ -9,8 +9,8 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 
+#include "conn/conn.h"
 #include "core/bio.h"
-#include "core/esp_tls_private.h"
 #include "core/tcp.h"
 #include "unit_support.h"
 

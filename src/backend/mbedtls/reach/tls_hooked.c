@@ -22,7 +22,7 @@
  * header is read, as ssl_tls.c expects them */
 #include "common.h"
 
-#include "../policy.h" /* the renamed calls' prototypes: the compiler checks each call */
+#include "../../../policy/policy.h" /* the renamed calls' prototypes: the compiler checks each call */
 
 #define mbedtls_x509_crt_parse_der esp_tls_policy_peer_parse_der
 #define mbedtls_x509_crt_parse_der_nocopy esp_tls_policy_peer_parse_der_nocopy

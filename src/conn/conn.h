@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Private definition of struct esp_tls, shared by the core and the backends.
+ * The connection object, struct esp_tls, shared by the core (its only writer of the socket,
+ * the wait state and the retry flags) and the backends (their state hangs off priv).
  */
 #pragma once
 
@@ -9,15 +10,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "error.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
-#include "guard.h"
-
-/** Tracker storage: the public slots followed by the hidden errno slot (ESP-IDF layout). */
-typedef struct {
-    esp_tls_last_error_t parent;
-    int sock_errno;
-} esp_tls_error_storage_t;
 
 /** What the connection waits for before the next step can make progress. */
 typedef enum {
@@ -66,9 +61,8 @@ struct esp_tls {
     esp_tls_wait_t wait;
     bool is_tls;
     bool non_block;
-    bool retry_requested;            /* the backend asks for one more attempt on a new connection */
-    bool retried;                    /* that attempt is under way (the backend adapts its config) */
-    bool peer_eof;                   /* the socket read end of file (core/bio.c) */
+    bool retried;  /* a second attempt on a new connection, asked by the backend, is under way */
+    bool peer_eof; /* the socket read end of file (core/bio.c) */
     esp_tls_close_kind_t close_kind; /* how the peer ended it, once read saw it */
     int64_t deadline_ms;             /* 0: none; else monotonic ms for the current connect */
     esp_tls_bio_state_t bio;         /* record tracking and per-call budget (core/bio.c) */
@@ -79,26 +73,10 @@ struct esp_tls {
     struct esp_tls_diag *diag; /* what diagnostics kept (diag/), or NULL */
 };
 
-/* Error tracker (error.c) */
-void esp_tls_capture(esp_tls_error_handle_t h, esp_tls_error_type_t type, int code);
 static inline esp_tls_error_handle_t esp_tls_err(esp_tls_t *tls)
 {
     return &tls->err.parent;
 }
-
-/**
- * Test hook (tests/fuzz only, not API): make @p tls a client session on the connected socket
- * @p fd, as if esp_tls_conn_new_*() had just connected it to @p host; the next
- * esp_tls_conn_new_async() call runs the handshake. The deadline starts now.
- */
-esp_err_t esp_tls_client_attach_for_test(esp_tls_t *tls, int fd, const char *host, size_t hostlen,
-                                         const esp_tls_cfg_t *cfg) ESP_MUST_CHECK;
-
-/* Monotonic clock (port/time.c) */
-int64_t esp_tls_time_ms(void);
-/** Validate certificates at @p when (s since 1970) in this thread; 0 = the wall clock again.
- * False if the build cannot (no MBEDTLS_HAVE_TIME) and @p when is not 0. */
-bool esp_tls_set_validation_time(int64_t when);
 
 /* Default network timeout when cfg->timeout_ms is 0 or negative */
 #define ESP_TLS_DEFAULT_CONN_TIMEOUT_MS 10000

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The certificate policy (src/backend/mbedtls/policy*.c, name_constraints.c), one rule per
+ * The certificate policy (src/policy/), one rule per
  * case, through esp_tls_verify_chain() (the handshake's verification path), on a PKI made by
  * tests/certs/gen-policy.sh with the openssl CLI. Both profiles: Web PKI (strict) and Mbed TLS
  * default.
  */
 #include "unit_support.h"
 
-#include "backend/mbedtls/policy.h"
 #include "esp_log.h"
 #include "esp_tls.h"
 #include "esp_tls_ext.h"
+#include "policy/policy.h"
 
 #ifndef POLICY_PKI_SCRIPT
 #define POLICY_PKI_SCRIPT ""
