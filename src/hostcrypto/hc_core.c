@@ -172,6 +172,32 @@ static EVP_PKEY *ec_fromdata(const hc_curve_t *c, int selection, OSSL_PARAM *key
     return k;
 }
 
+EVP_PKEY *hc_pkey_agreement(const hc_curve_t *c, const uint8_t *priv, const uint8_t *peer)
+{
+    if (!c->montgomery) {
+        return hc_pkey_private(c, priv);
+    }
+    if (hc_libctx() == NULL) {
+        return NULL;
+    }
+    /* X25519/X448 keys made from a private key alone get their public key computed (a second
+     * scalar multiplication). Derivation reads only the private key, so the key is given the
+     * peer's u-coordinate as its public part instead; it is used for this one derivation. */
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)priv, c->bytes),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, c->bytes),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_PKEY *k = NULL;
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(libctx, c->name, NULL);
+    if (pc == NULL || EVP_PKEY_fromdata_init(pc) != 1 ||
+        EVP_PKEY_fromdata(pc, &k, EVP_PKEY_KEYPAIR, params) != 1) {
+        k = NULL;
+    }
+    EVP_PKEY_CTX_free(pc);
+    return k;
+}
+
 EVP_PKEY *hc_pkey_public(const hc_curve_t *c, const uint8_t *pub, size_t pub_len)
 {
     if (hc_libctx() == NULL) {

@@ -34,7 +34,7 @@ static int derive(const hc_curve_t *c, const uint8_t *priv, const uint8_t *pub, 
 {
     uint8_t secret[HC_MAX_BYTES];
     size_t n = sizeof(secret);
-    EVP_PKEY *ours = hc_pkey_private(c, priv);
+    EVP_PKEY *ours = hc_pkey_agreement(c, priv, pub);
     EVP_PKEY *theirs = ours != NULL ? hc_pkey_public(c, pub, pub_len) : NULL;
     EVP_PKEY_CTX *ctx = theirs != NULL ? EVP_PKEY_CTX_new_from_pkey(hc_libctx(), ours, NULL) : NULL;
     /* the peer's point was checked by mbedtls_ecp_check_pubkey(); libcrypto's full check

@@ -49,6 +49,10 @@ EVP_PKEY *hc_pkey_public(const hc_curve_t *c, const uint8_t *pub, size_t pub_len
 /** A libcrypto key holding private key @p priv (format of hc_pub_from_priv()), or NULL. */
 EVP_PKEY *hc_pkey_private(const hc_curve_t *c, const uint8_t *priv);
 
+/** A libcrypto key for one ECDH derivation with private key @p priv and the peer's public
+ *  key @p peer (Montgomery curves: c->bytes bytes; unused for Weierstrass curves), or NULL. */
+EVP_PKEY *hc_pkey_agreement(const hc_curve_t *c, const uint8_t *priv, const uint8_t *peer);
+
 /** Count a successful call (hostcrypto_counts_t). */
 void hc_count(unsigned long *counter);
 
