@@ -4,7 +4,7 @@
  * crypto acceleration, CONFIG_MBEDTLS_HOST_CRYPTO_OPENSSL) beside OpenSSL 3's libcrypto called
  * directly. bench/client_cpu.sh builds it against both and prints the three side by side.
  *
- *   hc_prim [--ms N]      (default 200 ms of work per cell)
+ *   hc_prim [--ms N]      (default 600 ms of work per cell: the best of three thirds)
  *
  * Prints lines "name<TAB>unit<TAB>mbedtls<TAB>openssl": MB/s for the 16 KiB bulk operations
  * (AES-128-GCM and ChaCha20-Poly1305 encrypt + tag, SHA-256), operations/s for the rest
@@ -29,10 +29,10 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double budget = 0.2;
+static double budget = 0.6;
 
-/* Runs fn until the budget is spent; operations per second (0 if fn failed). */
-static double rate(int (*fn)(void *), void *arg)
+/* Runs fn for a third of the budget; operations per second (0 if fn failed). */
+static double rate_once(int (*fn)(void *), void *arg)
 {
     long n = 0;
     double t0 = now(), t;
@@ -43,8 +43,19 @@ static double rate(int (*fn)(void *), void *arg)
             }
         }
         t = now();
-    } while (t - t0 < budget);
+    } while (t - t0 < budget / 3);
     return (double)n / (t - t0);
+}
+
+/* The best of three runs (the machine is shared: the best is the least disturbed). */
+static double rate(int (*fn)(void *), void *arg)
+{
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+        double r = rate_once(fn, arg);
+        best = r > best ? r : best;
+    }
+    return best;
 }
 
 static uint8_t in[BULK], out[BULK + 16], hash[32], sig[80];
