@@ -247,4 +247,6 @@ void hostcrypto_counts_get(hostcrypto_counts_t *out)
     out->gen_public = __atomic_load_n(&counts.gen_public, __ATOMIC_RELAXED);
     out->verify = __atomic_load_n(&counts.verify, __ATOMIC_RELAXED);
     out->sign = __atomic_load_n(&counts.sign, __ATOMIC_RELAXED);
+    out->aead_encrypt = __atomic_load_n(&counts.aead_encrypt, __ATOMIC_RELAXED);
+    out->aead_decrypt = __atomic_load_n(&counts.aead_decrypt, __ATOMIC_RELAXED);
 }

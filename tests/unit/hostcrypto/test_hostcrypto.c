@@ -14,16 +14,18 @@
 
 #include "hostcrypto.h"
 
+#include <mbedtls/chachapoly.h>
 #include <mbedtls/ecdh.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/gcm.h>
 #include <mbedtls/psa_util.h>
 #include <psa/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ITER 6
+#define ITER 4
 #define MAXB 66
 
 static const mbedtls_ecp_group_id curves[] = {
@@ -362,6 +364,130 @@ static void test_psa_signature(void **state)
     psa_destroy_key(k);
 }
 
+/* ---- AEAD (PSA one-shot, the record layer's calls with MBEDTLS_USE_PSA_CRYPTO) ------------ */
+
+/* Mbed TLS's own AES-GCM / ChaCha20-Poly1305 (legacy modules, not hooked): ct || tag. */
+static void reference_seal(psa_key_type_t type, const uint8_t *key, size_t key_len, size_t tag_len,
+                           const uint8_t *nonce, size_t nonce_len, const uint8_t *ad, size_t ad_len,
+                           const uint8_t *pt, size_t len, uint8_t *out)
+{
+    if (type == PSA_KEY_TYPE_AES) {
+        mbedtls_gcm_context g;
+        mbedtls_gcm_init(&g);
+        assert_int_equal(mbedtls_gcm_setkey(&g, MBEDTLS_CIPHER_ID_AES, key, key_len * 8), 0);
+        assert_int_equal(mbedtls_gcm_crypt_and_tag(&g, MBEDTLS_GCM_ENCRYPT, len, nonce, nonce_len,
+                                                   ad, ad_len, pt, out, tag_len, out + len),
+                         0);
+        mbedtls_gcm_free(&g);
+        return;
+    }
+    mbedtls_chachapoly_context c;
+    mbedtls_chachapoly_init(&c);
+    assert_int_equal(mbedtls_chachapoly_setkey(&c, key), 0);
+    assert_int_equal(
+        mbedtls_chachapoly_encrypt_and_tag(&c, len, nonce, ad, ad_len, pt, out, out + len), 0);
+    mbedtls_chachapoly_free(&c);
+}
+
+static psa_key_id_t aead_key(psa_key_type_t type, const uint8_t *key, size_t key_len,
+                             psa_algorithm_t alg)
+{
+    psa_key_attributes_t at = PSA_KEY_ATTRIBUTES_INIT;
+    psa_set_key_type(&at, type);
+    psa_set_key_algorithm(&at, alg);
+    psa_set_key_usage_flags(&at, PSA_KEY_USAGE_ENCRYPT | PSA_KEY_USAGE_DECRYPT);
+    psa_key_id_t id = 0;
+    assert_int_equal(psa_import_key(&at, key, key_len, &id), PSA_SUCCESS);
+    return id;
+}
+
+static void aead_one(psa_key_type_t type, size_t key_len, psa_algorithm_t alg, size_t tag_len,
+                     size_t nonce_len, size_t len, size_t ad_len)
+{
+    static uint8_t pt[20000], ct[20016], want[20016], back[20016];
+    uint8_t key[32], nonce[16], ad[64];
+    assert_int_equal(rng(NULL, key, key_len), 0);
+    assert_int_equal(rng(NULL, nonce, nonce_len), 0);
+    assert_int_equal(rng(NULL, ad, ad_len), 0);
+    assert_int_equal(rng(NULL, pt, len), 0);
+    psa_key_id_t k = aead_key(type, key, key_len, alg);
+    size_t cl = 0, bl = 0;
+    assert_int_equal(
+        psa_aead_encrypt(k, alg, nonce, nonce_len, ad, ad_len, pt, len, ct, sizeof(ct), &cl),
+        PSA_SUCCESS);
+    assert_int_equal(cl, len + tag_len);
+    reference_seal(type, key, key_len, tag_len, nonce, nonce_len, ad, ad_len, pt, len, want);
+    assert_memory_equal(ct, want, cl);
+    assert_int_equal(
+        psa_aead_decrypt(k, alg, nonce, nonce_len, ad, ad_len, ct, cl, back, sizeof(back), &bl),
+        PSA_SUCCESS);
+    assert_int_equal(bl, len);
+    assert_memory_equal(back, pt, len);
+    /* tampered tag, ciphertext, additional data: refused, output wiped */
+    ct[cl - 1] ^= 1;
+    assert_int_equal(
+        psa_aead_decrypt(k, alg, nonce, nonce_len, ad, ad_len, ct, cl, back, sizeof(back), &bl),
+        PSA_ERROR_INVALID_SIGNATURE);
+    ct[cl - 1] ^= 1;
+    if (len > 0) {
+        ct[len / 2] ^= 0x80;
+        assert_int_equal(
+            psa_aead_decrypt(k, alg, nonce, nonce_len, ad, ad_len, ct, cl, back, sizeof(back), &bl),
+            PSA_ERROR_INVALID_SIGNATURE);
+        ct[len / 2] ^= 0x80;
+    }
+    if (ad_len > 0) {
+        ad[0] ^= 1;
+        assert_int_equal(
+            psa_aead_decrypt(k, alg, nonce, nonce_len, ad, ad_len, ct, cl, back, sizeof(back), &bl),
+            PSA_ERROR_INVALID_SIGNATURE);
+    }
+    psa_destroy_key(k);
+}
+
+static void test_aead_differential(void **state)
+{
+    (void)state;
+    hostcrypto_counts_t before, after;
+    hostcrypto_counts_get(&before);
+    static const size_t lens[] = {0, 1, 15, 16, 17, 255, 4096, 16384, 16400};
+    int calls = 0;
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        size_t ad = i % 3 == 0 ? 0 : 13;
+        aead_one(PSA_KEY_TYPE_AES, 16, PSA_ALG_GCM, 16, 12, lens[i], ad);
+        aead_one(PSA_KEY_TYPE_AES, 32, PSA_ALG_GCM, 16, 12, lens[i], ad);
+        aead_one(PSA_KEY_TYPE_AES, 24, PSA_ALG_AEAD_WITH_SHORTENED_TAG(PSA_ALG_GCM, 8), 8, 16,
+                 lens[i], 64);
+        aead_one(PSA_KEY_TYPE_CHACHA20, 32, PSA_ALG_CHACHA20_POLY1305, 16, 12, lens[i], ad);
+        calls += 4;
+    }
+    hostcrypto_counts_get(&after);
+    assert_true(after.aead_encrypt >= before.aead_encrypt + (unsigned long)calls);
+    assert_true(after.aead_decrypt >= before.aead_decrypt + (unsigned long)calls);
+}
+
+/* In place, as the TLS record layer encrypts (the same buffer in and out). */
+static void test_aead_in_place(void **state)
+{
+    (void)state;
+    static uint8_t buf[16384 + 16], copy[16384];
+    uint8_t key[16] = {1}, nonce[12] = {2}, ad[13] = {3};
+    assert_int_equal(rng(NULL, buf, 16384), 0);
+    memcpy(copy, buf, sizeof(copy));
+    psa_key_id_t k = aead_key(PSA_KEY_TYPE_AES, key, 16, PSA_ALG_GCM);
+    size_t l = 0;
+    assert_int_equal(
+        psa_aead_encrypt(k, PSA_ALG_GCM, nonce, 12, ad, 13, buf, 16384, buf, sizeof(buf), &l),
+        PSA_SUCCESS);
+    assert_memory_not_equal(buf, copy, 64);
+    assert_int_equal(
+        psa_aead_decrypt(k, PSA_ALG_GCM, nonce, 12, ad, 13, buf, l, buf, sizeof(buf), &l),
+        PSA_SUCCESS);
+    assert_int_equal(l, 16384);
+    assert_memory_equal(buf, copy, 16384);
+    psa_destroy_key(k);
+}
+
 /* ---- Mbed TLS's test vectors, read from its test suites --------------------------------- */
 
 static const struct {
@@ -622,6 +748,8 @@ int main(void)
         cmocka_unit_test(test_ecdsa_differential),
         cmocka_unit_test(test_psa_keygen_export_agreement),
         cmocka_unit_test(test_psa_signature),
+        cmocka_unit_test(test_aead_differential),
+        cmocka_unit_test(test_aead_in_place),
         cmocka_unit_test(test_mbedtls_vectors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
