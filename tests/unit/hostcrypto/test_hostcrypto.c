@@ -21,6 +21,7 @@
 #include <mbedtls/gcm.h>
 #include <mbedtls/psa_util.h>
 #include <psa/crypto.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,31 @@ static void ecdh_one(mbedtls_ecp_group_id id)
 
     key_free(&a), key_free(&b), mbedtls_ecp_point_free(&P), mbedtls_ecp_point_free(&Qg);
     mbedtls_mpi_free(&z), mbedtls_mpi_free(&d);
+}
+
+/* First use from several threads at once: libcrypto's context, the curve groups and the AEAD
+ * ciphers are set up lazily (pthread_once, a lock); every thread must get correct results. */
+static void *first_use_thread(void *arg)
+{
+    (void)arg;
+    static const mbedtls_ecp_group_id ids[] = {MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_CURVE25519,
+                                               MBEDTLS_ECP_DP_SECP256R1};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        ecdh_one(ids[i]);
+    }
+    return NULL;
+}
+
+static void test_first_use_threads(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_create(&t[i], NULL, first_use_thread, NULL), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    }
 }
 
 static void test_ecdh_differential(void **state)
@@ -743,6 +769,7 @@ static void test_mbedtls_vectors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_use_threads),
         cmocka_unit_test(test_ecdh_differential),
         cmocka_unit_test(test_ecdh_invalid_points),
         cmocka_unit_test(test_ecdsa_differential),
