@@ -31,10 +31,11 @@ function(hostcrypto_detect)
 endfunction()
 
 function(hostcrypto_targets)
-    file(STRINGS "${ESP_TLS_CONFIG_DIR}/sdkconfig.h" on
+    # (not a variable named "on": if(NOT on) would test the constant ON)
+    file(STRINGS "${ESP_TLS_CONFIG_DIR}/sdkconfig.h" hc_enabled
          REGEX "CONFIG_MBEDTLS_HOST_CRYPTO_OPENSSL 1")
     set(ESP_TLS_HOSTCRYPTO OFF PARENT_SCOPE)
-    if(NOT on)
+    if(NOT hc_enabled)
         return()
     endif()
     find_package(OpenSSL 3.0 COMPONENTS Crypto)
