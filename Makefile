@@ -84,7 +84,9 @@ bench: all
 	sh bench/mem.sh $(RELEASE) $(BUILD)/lean
 	sh bench/http_mem.sh $(RELEASE)
 	BENCH_OUT=$(BUILD)/bench sh bench/whole.sh $(RELEASE) $(BUILD)/lean
-	BENCH_OUT=$(BUILD)/bench sh bench/client_cpu.sh $(RELEASE)
+	sh bench/hostcrypto_pure.sh $(RELEASE) $(BUILD)/nohostcrypto
+	BENCH_OUT=$(BUILD)/bench BENCH_PURE=$(BUILD)/nohostcrypto sh bench/client_cpu.sh $(RELEASE)
+	BENCH_OUT=$(BUILD)/bench sh bench/bulk.sh $(RELEASE) $(BUILD)/lean $(BUILD)/nohostcrypto
 	BENCH_OUT=$(BUILD)/bench sh bench/fleet.sh $(RELEASE) $(BUILD)/lean
 
 # The API reference from include/ (Doxygen, docs/Doxyfile) into build/docs/html; undocumented

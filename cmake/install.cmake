@@ -48,10 +48,18 @@ if(NOT ESP_TLS_MBEDTLS_PREFIX)
     install(TARGETS esp_tls_mbedtls esp_tls_mbedx509 esp_tls_mbedcrypto
             ARCHIVE DESTINATION "${ESP_TLS_INSTALL_PRIVLIBDIR}")
     set(ESP_TLS_PC_MBEDTLS_LIBS "-L\${libdir}/esp-tls -lmbedtls -lmbedx509 -lmbedcrypto")
+    if(ESP_TLS_HOSTCRYPTO)
+        # the accelerator under libmbedcrypto.a (the two refer to each other) and libcrypto
+        install(TARGETS esp_tls_hostcrypto ARCHIVE DESTINATION "${ESP_TLS_INSTALL_PRIVLIBDIR}")
+        string(APPEND ESP_TLS_PC_MBEDTLS_LIBS " -lhostcrypto -lmbedcrypto -lcrypto")
+    endif()
     set(ESP_TLS_PC_MBEDTLS_CFLAGS "")
 else()
     set(ESP_TLS_PC_MBEDTLS_LIBS
         "-L${ESP_TLS_MBEDTLS_LIBRARY_DIR} -lmbedtls -lmbedx509 -lmbedcrypto")
+    if(ESP_TLS_HOSTCRYPTO)
+        string(APPEND ESP_TLS_PC_MBEDTLS_LIBS " -lhostcrypto -lmbedcrypto -lcrypto")
+    endif()
     set(ESP_TLS_PC_MBEDTLS_CFLAGS " -I${ESP_TLS_MBEDTLS_INCLUDE_DIR}")
 endif()
 

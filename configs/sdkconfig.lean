@@ -30,3 +30,5 @@ CONFIG_MBEDTLS_ECP_WINDOW_SIZE=2
 # CONFIG_MBEDTLS_KEY_EXCHANGE_DHE_RSA is not set
 # The WebSocket transport's handshake buffer (CONFIG_WS_BUFFER_SIZE) only while connecting.
 CONFIG_WS_DYNAMIC_BUFFER=y
+# Memory first: no libcrypto in the process (Mbed TLS's own, slower, ECC).
+# CONFIG_MBEDTLS_HOST_CRYPTO_OPENSSL is not set

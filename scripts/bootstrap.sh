@@ -10,7 +10,7 @@ set -eu
 # kconfiglib (sdkconfig), cmocka (unit test programs), c-ares, dpkg-dev/bzip2/xz-utils (Debian's
 # Mbed TLS source package), openssl (the demo's and the tests' certificates), ca-certificates
 # (the default bundle).
-PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libc-ares-dev libhttp-parser-dev \
+PKGS="cmake make gcc g++ pkg-config python3 python3-kconfiglib libcmocka-dev libssl-dev libc-ares-dev libhttp-parser-dev \
 dpkg-dev bzip2 xz-utils openssl ca-certificates"
 # Only for `make test` (and make bench / make tlsfuzzer): the peers and checkers the tests run.
 # gnutls-bin, mosquitto, curl: interop peers; valgrind: leak checks; tshark: the key log test;

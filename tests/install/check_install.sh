@@ -5,7 +5,8 @@
 #  1. the namespaced layout: include/esp-tls/..., lib/esp-tls/libmbed*.a, nothing of Mbed TLS
 #     under its standard name in include/ or lib/;
 #  2. the private Mbed TLS archives are plain: no esp-tls symbol in them, and a program that
-#     uses only Mbed TLS's TLS layer links them without libesp_tls;
+#     uses only Mbed TLS's TLS layer links them without libesp_tls (with host crypto
+#     acceleration: plus libhostcrypto.a and libcrypto);
 #  3. a build with a relative PKG_CONFIG_PATH, run from another directory (absolute rpath);
 #  4. pkg-config --static with the linker told to take archives: libesp_tls.so is not loaded
 #     (readelf -d, ldd); and a fully static binary;
@@ -57,8 +58,12 @@ int main(void)
     return rc != 0;
 }
 C
+# with host crypto acceleration (CONFIG_MBEDTLS_HOST_CRYPTO_OPENSSL) libmbedcrypto.a needs the
+# accelerator archive beside it (itself plain: Mbed TLS's public headers and libcrypto only)
+hc=""
+[ ! -e "$P/lib/esp-tls/libhostcrypto.a" ] || hc="-lhostcrypto -lmbedcrypto -lcrypto"
 cc -o "$tmp/tls_only" "$tmp/tls_only.c" -I"$P/include/esp-tls" -L"$P/lib/esp-tls" \
-    -lmbedtls -lmbedx509 -lmbedcrypto -pthread || fail "libmbedtls.a does not link on its own"
+    -lmbedtls -lmbedx509 -lmbedcrypto $hc -pthread || fail "libmbedtls.a does not link on its own"
 "$tmp/tls_only" || fail "a program on the private Mbed TLS alone failed"
 echo "private Mbed TLS archives are plain and link without libesp_tls: ok"
 

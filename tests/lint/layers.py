@@ -20,6 +20,7 @@ import sys
 
 # Lowest first. A file belongs to the first layer one of whose prefixes its path starts with.
 LAYERS = [
+    ("hostcrypto", ["src/hostcrypto/"]),  # below Mbed TLS: its public headers and libcrypto only
     ("port", ["src/port/"]),
     ("mem", ["src/mem/"]),
     ("conn", ["src/conn/"]),

@@ -234,6 +234,12 @@ def mbedtls_overrides(v):
          src("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE"))
     flag("MBEDTLS_DEBUG_C", v.on("MBEDTLS_DEBUG"), src("MBEDTLS_DEBUG"))
     flag("MBEDTLS_USE_PSA_CRYPTO", v.on("MBEDTLS_USE_PSA_CRYPTO"), src("MBEDTLS_USE_PSA_CRYPTO"))
+    # Host crypto acceleration (src/hostcrypto/): Mbed TLS's ECC hooks and the PSA driver hook
+    # of patches/mbedtls/0003.
+    for macro in ("MBEDTLS_ECDSA_VERIFY_ALT", "MBEDTLS_ECDSA_SIGN_ALT",
+                  "MBEDTLS_ECDH_COMPUTE_SHARED_ALT", "MBEDTLS_ECDH_GEN_PUBLIC_ALT",
+                  "HOSTCRYPTO_PSA_DRIVER"):
+        flag(macro, v.on("MBEDTLS_HOST_CRYPTO_OPENSSL"), src("MBEDTLS_HOST_CRYPTO_OPENSSL"))
     flag("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS", v.on("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS"),
          src("MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS"))
 
