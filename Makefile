@@ -85,6 +85,7 @@ bench: all
 	sh bench/http_mem.sh $(RELEASE)
 	BENCH_OUT=$(BUILD)/bench sh bench/whole.sh $(RELEASE) $(BUILD)/lean
 	sh bench/client_cpu.sh $(RELEASE)
+	BENCH_OUT=$(BUILD)/bench sh bench/bulk.sh $(RELEASE) $(BUILD)/lean
 
 # The API reference from include/ (Doxygen, docs/Doxyfile) into build/docs/html; undocumented
 # public functions are listed (build/docs/warnings.log), not fatal.
