@@ -22,16 +22,12 @@ peer=$build/bench/bulk_peer
 for f in "$build/bench/bulk_client" "$peer"; do
     [ -x "$f" ] || { echo "bulk.sh: $f missing (make; bulk_peer needs libssl-dev)" >&2; exit 2; }
 done
-# clients: label=binary; the first build is "esp-tls", the second "esp-tls-lean", others by
-# their folder's name
+# clients: label=binary; the first build is "esp-tls", the others esp-tls-FOLDER (build/lean:
+# esp-tls-lean)
 clients="esp-tls=$build/bench/bulk_client"
-n=0
 for b in "$@"; do
     [ -x "$b/bench/bulk_client" ] || { echo "bulk.sh: $b/bench/bulk_client missing" >&2; exit 2; }
-    label=esp-tls-$(basename "$b")
-    [ $n = 0 ] && label=esp-tls-lean
-    clients="$clients $label=$b/bench/bulk_client"
-    n=$((n + 1))
+    clients="$clients esp-tls-$(basename "$b")=$b/bench/bulk_client"
 done
 clients="$clients openssl=$peer"
 certs=$build/bench-certs
