@@ -161,13 +161,20 @@ int esp_tls_mbedtls_dynbuf_setup(esp_tls_t *tls)
     if (ret != 0) {
         return ret;
     }
-    if (!small || !layout_as_expected(&p->ssl)) {
+    if (!layout_as_expected(&p->ssl)) {
         /* still correct, only without the savings: the buffers stay full size */
         ESP_LOGW(TAG, "unexpected Mbed TLS buffer layout: dynamic buffers off for this "
                       "connection");
         return 0;
     }
-    p->ssl.R(in_buf_len) = SMALL_IN;
+    /* The counting allocator served the full receive buffer as a small block. Without it
+     * (CONFIG_ESP_TLS_MEM_STATS=n, esp_tls_mem_set_counting(false)) the full one came from the
+     * C library: it is replaced by a small one at once. */
+    if (small) {
+        p->ssl.R(in_buf_len) = SMALL_IN;
+    } else if (resize_in(&p->ssl, SMALL_IN, CTR_LEN) != 0) {
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     p->dynbuf = true;
     return 0;
 }
@@ -365,6 +372,9 @@ int esp_tls_mbedtls_dynbuf_before_step(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     mbedtls_ssl_context *ssl = &p->ssl;
+    if (!p->dynbuf) {
+        return 0; /* full-size buffers for this connection (esp_tls_mbedtls_dynbuf_setup) */
+    }
     /* the send buffer holds what the step may write: small while steps read, full size for
      * the server's messages and for the client's hellos and key exchange */
     if (reads_only(ssl)) {
