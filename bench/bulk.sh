@@ -80,8 +80,8 @@ echo "Bulk throughput of one client connection on 127.0.0.1, $mib MiB each way, 
 echo "OpenSSL (libssl) bench server. MiB/s: wall clock of the transfer, best of $runs; CPU: user+sys"
 echo "of the client process per MiB (getrusage), lowest of $runs. vs openssl: throughput ratio."
 echo
-printf '| %-15s | %-4s | %-16s | %8s | %10s | %10s |\n' suite dir client MiB/s "CPU ms/MiB" "vs openssl"
-echo "|-----------------|------|------------------|----------|------------|------------|"
+printf '| %-15s | %-4s | %-20s | %8s | %10s | %10s |\n' suite dir client MiB/s "CPU ms/MiB" "vs openssl"
+echo "|-----------------|------|----------------------|----------|------------|------------|"
 for s in tls13-aes128gcm tls13-chacha20 tls12-aes128gcm; do
     start_server $s
     for dir in recv send; do
@@ -98,7 +98,7 @@ for s in tls13-aes128gcm tls13-chacha20 tls12-aes128gcm; do
 $row
 EOF
             ratio=$(awk -v a="$rate" -v b="$ossl" 'BEGIN { print (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }')
-            printf '| %-15s | %-4s | %-16s | %8s | %10s | %10s |\n' $s $dir "$label" "$rate" "$cpu" "$ratio"
+            printf '| %-15s | %-4s | %-20s | %8s | %10s | %10s |\n' $s $dir "$label" "$rate" "$cpu" "$ratio"
             echo "$s,$dir,$label,$rate,$cpu,$neg" >>"$csv"
         done
     done
