@@ -15,8 +15,9 @@ dpkg-dev bzip2 xz-utils openssl ca-certificates"
 # Only for `make test` (and make bench / make tlsfuzzer): the peers and checkers the tests run.
 # gnutls-bin, mosquitto, curl: interop peers; valgrind: leak checks; tshark: the key log test;
 # gnuplot-nox: bench SVGs; libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so
-# (tests/two_mbedtls); python3-ecdsa: tlslite-ng, under tlsfuzzer (ctest interop_tlsfuzzer).
-TEST_PKGS="gnutls-bin valgrind curl mosquitto tshark gnuplot-nox libmbedtls-dev python3-ecdsa"
+# (tests/two_mbedtls); python3-ecdsa: tlslite-ng, under tlsfuzzer (ctest interop_tlsfuzzer);
+# libssl-dev: OpenSSL's libssl for bench/bulk_peer.c (the bulk bench's server and peer client).
+TEST_PKGS="gnutls-bin valgrind curl mosquitto tshark gnuplot-nox libmbedtls-dev python3-ecdsa libssl-dev"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS $TEST_PKGS"
 fi
