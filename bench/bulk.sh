@@ -22,16 +22,12 @@ peer=$build/bench/bulk_peer
 for f in "$build/bench/bulk_client" "$peer"; do
     [ -x "$f" ] || { echo "bulk.sh: $f missing (make; bulk_peer needs libssl-dev)" >&2; exit 2; }
 done
-# clients: label=binary; the first build is "esp-tls", the second "esp-tls-lean", others by
-# their folder's name
+# clients: label=binary; the first build is "esp-tls", the others esp-tls-FOLDER (build/lean:
+# esp-tls-lean)
 clients="esp-tls=$build/bench/bulk_client"
-n=0
 for b in "$@"; do
     [ -x "$b/bench/bulk_client" ] || { echo "bulk.sh: $b/bench/bulk_client missing" >&2; exit 2; }
-    label=esp-tls-$(basename "$b")
-    [ $n = 0 ] && label=esp-tls-lean
-    clients="$clients $label=$b/bench/bulk_client"
-    n=$((n + 1))
+    clients="$clients esp-tls-$(basename "$b")=$b/bench/bulk_client"
 done
 clients="$clients openssl=$peer"
 certs=$build/bench-certs
@@ -84,8 +80,8 @@ echo "Bulk throughput of one client connection on 127.0.0.1, $mib MiB each way, 
 echo "OpenSSL (libssl) bench server. MiB/s: wall clock of the transfer, best of $runs; CPU: user+sys"
 echo "of the client process per MiB (getrusage), lowest of $runs. vs openssl: throughput ratio."
 echo
-printf '| %-15s | %-4s | %-16s | %8s | %10s | %10s |\n' suite dir client MiB/s "CPU ms/MiB" "vs openssl"
-echo "|-----------------|------|------------------|----------|------------|------------|"
+printf '| %-15s | %-4s | %-20s | %8s | %10s | %10s |\n' suite dir client MiB/s "CPU ms/MiB" "vs openssl"
+echo "|-----------------|------|----------------------|----------|------------|------------|"
 for s in tls13-aes128gcm tls13-chacha20 tls12-aes128gcm; do
     start_server $s
     for dir in recv send; do
@@ -102,7 +98,7 @@ for s in tls13-aes128gcm tls13-chacha20 tls12-aes128gcm; do
 $row
 EOF
             ratio=$(awk -v a="$rate" -v b="$ossl" 'BEGIN { print (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }')
-            printf '| %-15s | %-4s | %-16s | %8s | %10s | %10s |\n' $s $dir "$label" "$rate" "$cpu" "$ratio"
+            printf '| %-15s | %-4s | %-20s | %8s | %10s | %10s |\n' $s $dir "$label" "$rate" "$cpu" "$ratio"
             echo "$s,$dir,$label,$rate,$cpu,$neg" >>"$csv"
         done
     done

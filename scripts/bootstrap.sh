@@ -16,8 +16,9 @@ dpkg-dev bzip2 xz-utils openssl ca-certificates"
 # gnutls-bin, mosquitto, curl: interop peers; valgrind: leak checks; tshark: the key log test;
 # gnuplot-nox: bench SVGs; libmbedtls-dev: Debian's Mbed TLS 2.28 beside libesp_tls.so
 # (tests/two_mbedtls); python3-ecdsa: tlslite-ng, under tlsfuzzer (ctest interop_tlsfuzzer).
-# libssl-dev, nginx-light: the OpenSSL peers of the fleet bench (bench/ossl_many.c, bench/fleet.sh).
-TEST_PKGS="gnutls-bin valgrind curl mosquitto tshark gnuplot-nox libmbedtls-dev python3-ecdsa libssl-dev nginx-light"
+# nginx-light (and libssl-dev, a build package): the OpenSSL peers of the benches (bench/ossl_many.c, bench/fleet.sh,
+# bench/bulk_peer.c, bench/ossl_client.c).
+TEST_PKGS="gnutls-bin valgrind curl mosquitto tshark gnuplot-nox libmbedtls-dev python3-ecdsa nginx-light"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS $TEST_PKGS"
 fi

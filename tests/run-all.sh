@@ -41,9 +41,20 @@ cmake --build build/lean -j"$JOBS" >/dev/null
 ctest --test-dir build/lean --output-on-failure -j"$JOBS" -L 'unit|interop' -LE valgrind || fail=1
 ESP_TLS_WRAP="$VG" ctest --test-dir build/lean --output-on-failure -L valgrind || fail=1
 
-step "an existing Mbed TLS install (-DESP_TLS_MBEDTLS_PREFIX=build/install)"
-cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug -DESP_TLS_MBEDTLS_PREFIX="$PWD/build/install" \
-    -DSDKCONFIG="$PWD/sdkconfig" >/dev/null
+step "an existing Mbed TLS install (a build without dynamic buffers, installed)"
+# the install and the build against it share one configuration: the defaults with dynamic
+# buffers off (cmake/sdkconfig.extmbed), which a build against an install cannot have
+cmake -S . -B build/extmbed-install -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESP_TLS_BUILD_TESTS=OFF \
+    -DSDKCONFIG="$PWD/build/extmbed-install/sdkconfig" \
+    -DSDKCONFIG_DEFAULTS="$PWD/sdkconfig.defaults;$PWD/cmake/sdkconfig.extmbed" >/dev/null
+cmake --build build/extmbed-install -j"$JOBS" >/dev/null
+cmake --install build/extmbed-install --prefix "$PWD/build/extmbed-install/install" >/dev/null
+# from scratch: the install's archives and their found paths are cached (find_library), and a
+# build linked against another configuration's install crashes
+rm -rf build/extmbed
+cmake -S . -B build/extmbed -DCMAKE_BUILD_TYPE=Debug \
+    -DESP_TLS_MBEDTLS_PREFIX="$PWD/build/extmbed-install/install" \
+    -DSDKCONFIG="$PWD/build/extmbed/sdkconfig" >/dev/null
 cmake --build build/extmbed -j"$JOBS" >/dev/null
 ctest --test-dir build/extmbed --output-on-failure -j"$JOBS" -L unit || fail=1
 ctest --test-dir build/extmbed --output-on-failure -R 'interop_(certs|matrix_openssl)' || fail=1

@@ -3,7 +3,7 @@
  * mem_stress: the library's memory under stress, against openssl s_server -www.
  *
  *   mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) [--tls12|--tls13]
- *              [--mutual]
+ *              [--mutual] [--no-count]
  *
  * --fail-every: counts the allocations K of one full connection (handshake, request,
  *   response, close), then for n = 1..K runs the same connection with the n-th allocation
@@ -16,6 +16,9 @@
  * --mutual: the server asks for a client certificate and the client sends its RSA one (the
  *   own certificate and key are loaded, the key moved into PSA in builds with
  *   CONFIG_MBEDTLS_USE_PSA_CRYPTO, and all released after the handshake in lean builds).
+ * --no-count: the counting allocator off (esp_tls_mem_set_counting(false)): Mbed TLS allocates
+ *   from the C library, the heap figures read zero; with --record-sizes this checks that the
+ *   dynamic buffers work without the allocator that serves mbedtls_ssl_setup() a small buffer.
  * Prints one summary line; exit status 0 when everything held. MEM_STRESS_ONLY=n starts the
  * --fail-every loop at n (to look at one case under Valgrind).
  */
@@ -265,6 +268,11 @@ static bool read_pem(const char *dir, const char *name, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--no-count") && esp_tls_mem_set_counting(false) != ESP_OK) {
+            return 2;
+        }
+    }
     if (argc < 3 || esp_tls_global_init() != ESP_OK) {
         fprintf(stderr, "usage: mem_stress CERTDIR (--fail-every | --cycles N | --record-sizes) "
                         "[--tls12|--tls13]\n");

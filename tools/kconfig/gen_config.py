@@ -282,6 +282,8 @@ def mbedtls_overrides(v):
            src("MBEDTLS_ECP_FIXED_POINT_OPTIM"))
     number("MBEDTLS_ECP_WINDOW_SIZE", v.val("MBEDTLS_ECP_WINDOW_SIZE"),
            src("MBEDTLS_ECP_WINDOW_SIZE"))
+    number("MBEDTLS_PSA_KEY_SLOT_COUNT", v.val("MBEDTLS_PSA_KEY_SLOT_COUNT"),
+           src("MBEDTLS_PSA_KEY_SLOT_COUNT"))
 
     # TLS 1.2 pre-shared-key ciphersuites: only with the PSK_MODES umbrella on.
     psk = v.on("MBEDTLS_PSK_MODES")

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 (ESP-IDF patches Mbed TLS for it;
- * this is an own design that does not).
+ * CONFIG_MBEDTLS_DYNAMIC_BUFFER on stock Mbed TLS 3.6.6 and 3.6.7 (ESP-IDF patches Mbed TLS
+ * for it; this is an own design that does not).
  *
  * Mbed TLS keeps a receive and a send record buffer per connection. Built with
  * MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH, its record layer bounds every access by the lengths
@@ -18,7 +18,7 @@
  *    keeps the sequence counter (stored in the first 8 bytes of each buffer).
  *
  * Every pointer Mbed TLS keeps into a buffer is rebased when the buffer moves. Only private
- * fields of the exact version checked below are used; Mbed TLS itself is not modified.
+ * fields of the exact versions checked below are used; Mbed TLS itself is not modified.
  * Only the TLS record header is handled (esp-tls never uses DTLS).
  */
 #include "sdkconfig.h"
@@ -38,8 +38,17 @@
 #include "mbedtls/platform_util.h"
 #include "mbedtls/version.h"
 
-#if MBEDTLS_VERSION_NUMBER != 0x03060600
-#error "CONFIG_MBEDTLS_DYNAMIC_BUFFER relies on the record layer of Mbed TLS 3.6.6 exactly"
+/*
+ * Reviewed versions. 3.6.6 -> 3.6.7: mbedtls_ssl_context's layout is unchanged; the record
+ * layer reads and writes badmac_seen_or_in_hsfraglen through accessors (same meaning in TLS:
+ * the handshake fragment length, kept in the receive buffer after in_hdr, which fit_record
+ * sizes for), mbedtls_ssl_setup() allocates the buffers as before, the BIO is still asked
+ * for the 5 header bytes and then the body, and the handshake states and writers used by
+ * reads_only()/client_writes() are the same (3.6.7 adds record-boundary checks on received
+ * TLS 1.3 handshake messages only). Any other version must be reviewed the same way.
+ */
+#if MBEDTLS_VERSION_NUMBER != 0x03060600 && MBEDTLS_VERSION_NUMBER != 0x03060700
+#error "CONFIG_MBEDTLS_DYNAMIC_BUFFER relies on the record layer of Mbed TLS 3.6.6 or 3.6.7 exactly"
 #endif
 #if !defined(MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH)
 #error "CONFIG_MBEDTLS_DYNAMIC_BUFFER needs MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH (gen_config.py)"
@@ -152,13 +161,20 @@ int esp_tls_mbedtls_dynbuf_setup(esp_tls_t *tls)
     if (ret != 0) {
         return ret;
     }
-    if (!small || !layout_as_expected(&p->ssl)) {
+    if (!layout_as_expected(&p->ssl)) {
         /* still correct, only without the savings: the buffers stay full size */
         ESP_LOGW(TAG, "unexpected Mbed TLS buffer layout: dynamic buffers off for this "
                       "connection");
         return 0;
     }
-    p->ssl.R(in_buf_len) = SMALL_IN;
+    /* The counting allocator served the full receive buffer as a small block. Without it
+     * (CONFIG_ESP_TLS_MEM_STATS=n, esp_tls_mem_set_counting(false)) the full one came from the
+     * C library: it is replaced by a small one at once. */
+    if (small) {
+        p->ssl.R(in_buf_len) = SMALL_IN;
+    } else if (resize_in(&p->ssl, SMALL_IN, CTR_LEN) != 0) {
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
     p->dynbuf = true;
     return 0;
 }
@@ -274,7 +290,7 @@ static int tls13_handshake_params(mbedtls_ssl_context *ssl)
     return 0;
 }
 
-/* Handshake states in which Mbed TLS 3.6.6 only reads a message of the peer (one message
+/* Handshake states in which Mbed TLS 3.6.6/3.6.7 only reads a message of the peer (one message
  * per step); at most an alert is written there, which the small send buffer holds. */
 static bool reads_only(const mbedtls_ssl_context *ssl)
 {
@@ -313,7 +329,7 @@ static size_t client_certificate_len(const esp_tls_mbedtls_t *p)
 }
 
 /* An upper bound, in bytes of record content, of what the client writes in the current step.
- * Mbed TLS 3.6.6 writes one handshake message per step and hands its writers the space up to
+ * Mbed TLS 3.6.6/3.6.7 writes one handshake message per step and hands its writers the space up to
  * the compile-time MBEDTLS_SSL_OUT_CONTENT_LEN, whatever the buffer's real size: a step gets
  * less only where the writer provably stays within what it needs - Finished (a digest
  * computed apart, then copied), ChangeCipherSpec (1 byte) and Certificate (copies of the own
@@ -356,6 +372,9 @@ int esp_tls_mbedtls_dynbuf_before_step(esp_tls_t *tls)
 {
     esp_tls_mbedtls_t *p = esp_tls_mbedtls(tls);
     mbedtls_ssl_context *ssl = &p->ssl;
+    if (!p->dynbuf) {
+        return 0; /* full-size buffers for this connection (esp_tls_mbedtls_dynbuf_setup) */
+    }
     /* the send buffer holds what the step may write: small while steps read, full size for
      * the server's messages and for the client's hellos and key exchange */
     if (reads_only(ssl)) {
