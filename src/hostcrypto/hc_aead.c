@@ -88,9 +88,19 @@ static int run(EVP_CIPHER_CTX *c, const uint8_t *ad, size_t ad_len, const uint8_
     return len == 0 || (EVP_CipherUpdate(c, out, &n, in, (int)len) == 1 && (size_t)n == len);
 }
 
-static int too_long(size_t a, size_t b)
+/* The cipher for this key and algorithm when libcrypto takes the call: a key of the size its
+ * attributes say, input and additional data within libcrypto's int lengths; else NULL. */
+static const EVP_CIPHER *usable_cipher(const psa_key_attributes_t *attributes,
+                                       size_t key_buffer_size, psa_algorithm_t alg,
+                                       size_t nonce_length, size_t in_len, size_t ad_len,
+                                       size_t *tag_len)
 {
-    return a > INT_MAX / 2 || b > INT_MAX / 2;
+    const EVP_CIPHER *cipher = cipher_of(attributes, alg, nonce_length, tag_len);
+    if (cipher == NULL || key_buffer_size * 8 != psa_get_key_bits(attributes) ||
+        in_len > INT_MAX / 2 || ad_len > INT_MAX / 2) {
+        return NULL;
+    }
+    return cipher;
 }
 
 psa_status_t hostcrypto_psa_aead_encrypt(const psa_key_attributes_t *attributes,
@@ -102,10 +112,9 @@ psa_status_t hostcrypto_psa_aead_encrypt(const psa_key_attributes_t *attributes,
                                          size_t ciphertext_size, size_t *ciphertext_length)
 {
     size_t tag_len = 0;
-    const EVP_CIPHER *cipher = cipher_of(attributes, alg, nonce_length, &tag_len);
-    if (cipher == NULL || key_buffer_size * 8 != psa_get_key_bits(attributes) ||
-        too_long(plaintext_length, additional_data_length) ||
-        ciphertext_size < plaintext_length + tag_len) {
+    const EVP_CIPHER *cipher = usable_cipher(attributes, key_buffer_size, alg, nonce_length,
+                                             plaintext_length, additional_data_length, &tag_len);
+    if (cipher == NULL || ciphertext_size < plaintext_length + tag_len) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
     ERR_set_mark();
@@ -137,9 +146,9 @@ psa_status_t hostcrypto_psa_aead_decrypt(const psa_key_attributes_t *attributes,
                                          size_t plaintext_size, size_t *plaintext_length)
 {
     size_t tag_len = 0;
-    const EVP_CIPHER *cipher = cipher_of(attributes, alg, nonce_length, &tag_len);
-    if (cipher == NULL || key_buffer_size * 8 != psa_get_key_bits(attributes) ||
-        too_long(ciphertext_length, additional_data_length) || ciphertext_length < tag_len ||
+    const EVP_CIPHER *cipher = usable_cipher(attributes, key_buffer_size, alg, nonce_length,
+                                             ciphertext_length, additional_data_length, &tag_len);
+    if (cipher == NULL || ciphertext_length < tag_len ||
         plaintext_size < ciphertext_length - tag_len) {
         return PSA_ERROR_NOT_SUPPORTED;
     }
